@@ -1,0 +1,205 @@
+"""The check framework: what a check declares, what it sees, and what it returns.
+
+A check module under ``rules/checks/`` defines one subclass of :class:`Check`,
+decorated with :func:`register`, and keeps its test cases as data in a YAML file
+of the same name beside it (run by ``tests/test_check_cases.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, ClassVar
+
+from fazhi.config import Config, Unit
+
+STATUSES = ("pass", "fail", "warn", "unknown")
+# INTERFACE.md: an indicator's overall status is the worst of its findings
+SEVERITY = {"pass": 0, "warn": 1, "unknown": 2, "fail": 3}
+SCOPES = ("county", "per_unit", "per_item")
+
+
+def worst(statuses: Iterable[str]) -> str:
+    return max(statuses, key=SEVERITY.__getitem__, default="pass")
+
+
+@dataclass(frozen=True)
+class Doc:
+    """A crawled page or attachment, read-only, as every check sees it."""
+
+    url: str
+    title: str
+    kind: str = "page"
+    published_on: dt.date | None = None
+    text: str = ""
+    fields: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+    tables: list[Any] = field(default_factory=list)
+    unit: str = ""
+    http_status: int = 200
+    parent_url: str | None = None
+    link_text: str | None = None
+    extension: str | None = None
+    list_date: dt.date | None = None
+    sha256: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Fetched with HTTP 200 in this run: only such documents count as evidence (CHECKS.md E)."""
+        return self.http_status == 200
+
+
+@dataclass(frozen=True)
+class ErrorView:
+    url: str
+    unit: str
+    reason: str
+
+
+@dataclass
+class Evidence:
+    url: str
+    title: str = ""
+    published: dt.date | None = None
+    note: str = ""
+    sha256: str | None = None
+
+    @classmethod
+    def of(cls, doc: Doc, note: str = "") -> Evidence:
+        return cls(url=doc.url, title=doc.title, published=doc.published_on, note=note, sha256=doc.sha256)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "title": self.title,
+            "published": self.published.isoformat() if self.published else None,
+            "note": self.note,
+        }
+
+
+@dataclass
+class Result:
+    """One finding as a check produces it (stored as storage.models.Finding)."""
+
+    indicator: str
+    check: str
+    unit: str
+    status: str
+    message: str
+    responsible: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    # a per-unit fail or before-deadline warn that a fetch error under the unit turns into unknown
+    absence: bool = False
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"unknown status {self.status!r}")
+
+
+@dataclass
+class CheckContext:
+    """Everything a check may read: the run's documents, errors, units and calendar."""
+
+    as_of: dt.date
+    config: Config
+    documents: list[Doc]
+    errors: list[ErrorView]
+    calendar: Any  # rules.workdays.WorkCalendar
+    catalogue: Any  # rules.catalogue.Catalogue
+    start_failed: bool = False
+
+    @cached_property
+    def present(self) -> list[Doc]:
+        return [doc for doc in self.documents if doc.ok]
+
+    @cached_property
+    def _docs_by_unit(self) -> dict[str, list[Doc]]:
+        grouped: dict[str, list[Doc]] = defaultdict(list)
+        for doc in self.present:
+            grouped[doc.unit].append(doc)
+        return grouped
+
+    @cached_property
+    def _errors_by_unit(self) -> dict[str, list[ErrorView]]:
+        grouped: dict[str, list[ErrorView]] = defaultdict(list)
+        for error in self.errors:
+            grouped[error.unit].append(error)
+        return grouped
+
+    def unit_documents(self, unit: str) -> list[Doc]:
+        return self._docs_by_unit.get(unit, [])
+
+    def unit_errors(self, unit: str) -> list[ErrorView]:
+        return self._errors_by_unit.get(unit, [])
+
+    @property
+    def county_unit(self) -> Unit:
+        return self.config.county_unit
+
+    def units_with(self, *roles: str) -> list[Unit]:
+        return [unit for unit in self.config.units if unit.has_role(*roles)]
+
+    def responsible(self, indicator: str) -> list[str]:
+        return list(self.catalogue.get(indicator).responsible)
+
+
+class Check:
+    """Base class; the subclass docstring's first line is the check's description."""
+
+    indicator: ClassVar[str]
+    slug: ClassVar[str]
+    scope: ClassVar[str]
+    # roles of the units a per-unit check applies to (INTERFACE.md)
+    roles: ClassVar[tuple[str, ...]] = ()
+    statuses: ClassVar[tuple[str, ...]] = STATUSES
+
+    @classmethod
+    def description(cls) -> str:
+        return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else cls.slug
+
+    def judge(self, ctx: CheckContext) -> Iterator[Result]:
+        raise NotImplementedError
+
+    def result(self, ctx: CheckContext, unit: str, status: str, message: str, evidence=(), absence=False) -> Result:
+        return Result(
+            indicator=self.indicator,
+            check=self.slug,
+            unit=unit,
+            status=status,
+            message=message,
+            responsible=ctx.responsible(self.indicator),
+            evidence=list(evidence),
+            absence=absence,
+        )
+
+
+_REGISTRY: dict[tuple[str, str], type[Check]] = {}
+
+
+def register(cls: type[Check]) -> type[Check]:
+    key = (cls.indicator, cls.slug)
+    if key in _REGISTRY and _REGISTRY[key] is not cls:
+        raise ValueError(f"duplicate check {key}")
+    if cls.scope not in SCOPES:
+        raise ValueError(f"{cls.__name__}: scope must be one of {SCOPES}")
+    _REGISTRY[key] = cls
+    return cls
+
+
+def registered_checks() -> list[type[Check]]:
+    import rules.checks  # noqa: F401  (importing the package registers every check module)
+
+    return sorted(_REGISTRY.values(), key=lambda cls: (_indicator_order(cls.indicator), cls.slug))
+
+
+def automatic_indicators() -> set[str]:
+    return {cls.indicator for cls in registered_checks()}
+
+
+def _indicator_order(indicator: str) -> tuple[int, int]:
+    if indicator.isdigit():
+        return (0, int(indicator))
+    return ({"B": 1, "D": 2}.get(indicator[0], 3), int(indicator[1:] or 0))

@@ -1,0 +1,105 @@
+"""Opening the store and the queries the other layers rely on."""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.models import Base, Document, FetchError, Finding, Run, Snapshot, utcnow
+
+DEFAULT_DB_URL = "sqlite:///fazhi.db"
+
+
+def open_engine(url: str = DEFAULT_DB_URL) -> Engine:
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    Base.metadata.create_all(engine)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # WAL lets the report read while a crawl writes; foreign keys make run deletion cascade
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def start_run(session: Session, county: str, start_urls: Sequence[str]) -> Run:
+    run = Run(county=county, start_urls=list(start_urls), status="running")
+    session.add(run)
+    session.commit()
+    return run
+
+
+def finish_run(session: Session, run: Run, status: str, error: str | None = None) -> None:
+    run.status = status
+    run.error = error
+    run.finished_at = utcnow()
+    session.commit()
+
+
+def latest_run(session: Session, statuses: Iterable[str] = ("crawled", "checked")) -> Run | None:
+    query = select(Run).where(Run.status.in_(list(statuses))).order_by(Run.id.desc()).limit(1)
+    return session.scalars(query).first()
+
+
+def previous_checked_run(session: Session, run: Run) -> Run | None:
+    query = (
+        select(Run)
+        .where(Run.status == "checked", Run.id < run.id)
+        .order_by(Run.id.desc())
+        .limit(1)
+    )
+    return session.scalars(query).first()
+
+
+def checked_runs(session: Session, limit: int = 30) -> list[Run]:
+    query = select(Run).where(Run.status == "checked").order_by(Run.id.desc()).limit(limit)
+    return list(reversed(session.scalars(query).all()))
+
+
+def run_documents(session: Session, run_id: int) -> list[Document]:
+    return list(session.scalars(select(Document).where(Document.run_id == run_id).order_by(Document.id)))
+
+
+def run_fetch_errors(session: Session, run_id: int) -> list[FetchError]:
+    return list(session.scalars(select(FetchError).where(FetchError.run_id == run_id).order_by(FetchError.id)))
+
+
+def run_findings(session: Session, run_id: int) -> list[Finding]:
+    query = select(Finding).where(Finding.run_id == run_id).order_by(Finding.id)
+    return list(session.scalars(query))
+
+
+def replace_findings(session: Session, run: Run, findings: Iterable[Finding]) -> None:
+    """Store a run's findings, replacing those of an earlier check of the same run."""
+    session.query(Finding).filter(Finding.run_id == run.id).delete()
+    for finding in findings:
+        finding.run_id = run.id
+        session.add(finding)
+    session.commit()
+
+
+def store_snapshot(session: Session, body: bytes, url: str, content_type: str | None) -> str:
+    digest = hashlib.sha256(body).hexdigest()
+    if session.get(Snapshot, digest) is None:
+        session.add(Snapshot(sha256=digest, content=zlib.compress(body), content_type=content_type, url=url))
+    return digest
+
+
+def load_snapshot(session: Session, digest: str) -> tuple[bytes, str | None] | None:
+    snapshot = session.get(Snapshot, digest)
+    if snapshot is None:
+        return None
+    return zlib.decompress(snapshot.content), snapshot.content_type

@@ -1,0 +1,129 @@
+"""The store: one row per crawl run, crawled document, fetch error and finding.
+
+Documents are kept per run so that a finding always points at what the site
+said in the run that was judged; the raw bytes live once, content-addressed,
+in ``snapshots``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Run(Base):
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    county: Mapped[str] = mapped_column(String(100))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # running → crawled → checked; failed when any step could not complete
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    error: Mapped[str | None] = mapped_column(Text)
+    as_of: Mapped[dt.date | None] = mapped_column(Date)
+    start_urls: Mapped[list[Any]] = mapped_column(default=list)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    attachments: Mapped[int] = mapped_column(Integer, default=0)
+    fetch_errors: Mapped[int] = mapped_column(Integer, default=0)
+
+    documents: Mapped[list[Document]] = relationship(back_populates="run", cascade="all, delete-orphan")
+    errors: Mapped[list[FetchError]] = relationship(back_populates="run", cascade="all, delete-orphan")
+    findings: Mapped[list[Finding]] = relationship(back_populates="run", cascade="all, delete-orphan")
+
+
+class Document(Base):
+    """A crawled HTML page or attachment, as the checks see it."""
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        Index("ix_documents_run_url", "run_id", "url", unique=True),
+        Index("ix_documents_run_unit", "run_id", "unit"),
+        Index("ix_documents_url_etag", "url", "sha256"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(String(2000))
+    kind: Mapped[str] = mapped_column(String(20))  # "page" or "attachment"
+    http_status: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text, default="")
+    published_on: Mapped[dt.date | None] = mapped_column(Date)
+    # which source gave published_on: meta, index, header, list, signature
+    published_source: Mapped[str | None] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")
+    meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # the disclosure index table and article header fields: 发布机构, 文号, 成文日期, 索引号 …
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # tables found in the page or attachment: a list of tables, each a list of rows of cell strings
+    tables: Mapped[list[Any]] = mapped_column(default=list)
+    unit: Mapped[str | None] = mapped_column(String(200))
+    parent_url: Mapped[str | None] = mapped_column(String(2000))
+    link_text: Mapped[str | None] = mapped_column(Text)
+    extension: Mapped[str | None] = mapped_column(String(10))
+    list_date: Mapped[dt.date | None] = mapped_column(Date)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    encoding: Mapped[str | None] = mapped_column(String(40))
+    fetched_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # why text could not be extracted (unsupported format, too large, …)
+    extraction_note: Mapped[str | None] = mapped_column(Text)
+    etag: Mapped[str | None] = mapped_column(String(300))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+
+    run: Mapped[Run] = relationship(back_populates="documents")
+
+
+class FetchError(Base):
+    __tablename__ = "fetch_errors"
+    __table_args__ = (Index("ix_fetch_errors_run_unit", "run_id", "unit"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(String(2000))
+    unit: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    run: Mapped[Run] = relationship(back_populates="errors")
+
+
+class Finding(Base):
+    __tablename__ = "findings"
+    __table_args__ = (Index("ix_findings_run_indicator", "run_id", "indicator"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    indicator: Mapped[str] = mapped_column(String(10))
+    check: Mapped[str] = mapped_column(String(100))
+    unit: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10))
+    message: Mapped[str] = mapped_column(Text)
+    responsible: Mapped[list[Any]] = mapped_column(default=list)
+    evidence: Mapped[list[Any]] = mapped_column(default=list)
+
+    run: Mapped[Run] = relationship(back_populates="findings")
+
+
+class Snapshot(Base):
+    """Raw bytes of a fetched document, stored once per sha256."""
+
+    __tablename__ = "snapshots"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)  # zlib-compressed
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    first_fetched_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    url: Mapped[str] = mapped_column(String(2000))
