@@ -1,0 +1,131 @@
+"""The `fazhi` command line (INTERFACE.md)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from pathlib import Path
+
+from fazhi.config import Config, ConfigError, load_config, parse_config
+from fazhi.jobs import JobError, check_step, crawl_step, nightly, report_step, today_in_china
+from storage.db import DEFAULT_DB_URL
+
+# the sample portal's cases are written for this day (see tests/fixtures/html/CASES.md)
+DEMO_AS_OF = dt.date(2021, 9, 30)
+# the sample portal ships with the source tree (README installs with `pip install -e .`)
+SAMPLE_CONFIG = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "portal.toml"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return args.handler(args)
+    except (ConfigError, JobError) as error:
+        print(f"fazhi: {error}", file=sys.stderr)
+        return 2 if isinstance(error, ConfigError) else 1
+    except KeyboardInterrupt:
+        print("fazhi: 已中断", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fazhi", description="法治政府建设示范创建 网络检索指标 夜间自动检查")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="在内置示例门户上演示完整流程（无需网络和配置）")
+    demo.add_argument("--out", type=Path, default=Path("demo-report"), help="报告输出目录（默认 demo-report）")
+    demo.add_argument("--as-of", type=_as_of, default=DEMO_AS_OF, help="评判日期（默认 2021-09-30，示例门户的日期）")
+    demo.set_defaults(handler=_demo)
+
+    crawl = commands.add_parser("crawl", help="抓取配置中的网站")
+    _config_args(crawl)
+    crawl.set_defaults(handler=_crawl)
+
+    check = commands.add_parser("check", help="评判最新一次抓取，结果写入数据库")
+    _config_args(check)
+    check.add_argument("--as-of", type=_as_of, default=None, help="评判日期 YYYY-MM-DD（默认今天，北京时间）")
+    check.set_defaults(handler=_check)
+
+    report = commands.add_parser("report", help="生成 HTML 报告、findings.json 和 findings.xlsx")
+    _config_args(report)
+    report.add_argument("--out", type=Path, required=True, help="输出目录")
+    report.set_defaults(handler=_report)
+
+    run = commands.add_parser("run", help="抓取、评判、生成报告（夜间任务）")
+    _config_args(run)
+    run.add_argument("--as-of", type=_as_of, default=None, help="评判日期 YYYY-MM-DD（默认今天，北京时间）")
+    run.add_argument("--out", type=Path, required=True, help="输出目录")
+    run.set_defaults(handler=_run)
+
+    catalog = commands.add_parser("catalog", help="列出全部 99 项指标、任务类型、是否自动检查和责任单位")
+    catalog.set_defaults(handler=_catalog)
+    return parser
+
+
+def _config_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, required=True, help="县的配置文件（TOML）")
+    parser.add_argument("--db", default=DEFAULT_DB_URL, help=f"SQLAlchemy 数据库 URL（默认 {DEFAULT_DB_URL}）")
+
+
+def _as_of(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD: {text!r}") from None
+
+
+def _crawl(args) -> int:
+    run_id = crawl_step(load_config(args.config), args.db)
+    print(f"抓取完成：运行 {run_id}")
+    return 0
+
+
+def _check(args) -> int:
+    run_id = check_step(load_config(args.config), args.db, args.as_of or today_in_china())
+    print(f"评判完成：运行 {run_id}")
+    return 0
+
+
+def _report(args) -> int:
+    print(report_step(load_config(args.config), args.db, args.out))
+    return 0
+
+
+def _run(args) -> int:
+    print(nightly(load_config(args.config), args.db, args.as_of or today_in_china(), args.out))
+    return 0
+
+
+def _demo(args) -> int:
+    from fazhi.sample_portal import serve_portal
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    db_url = f"sqlite:///{(args.out / 'demo.db').resolve()}"
+    with serve_portal() as portal:
+        config = _demo_config(SAMPLE_CONFIG, portal.base_url)
+        print(f"示例门户: {portal.base_url}/", file=sys.stderr)
+        index = nightly(config, db_url, args.as_of, args.out, overrides={"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False})
+    print(index.resolve())
+    return 0
+
+
+def _demo_config(template: Path, base_url: str) -> Config:
+    import tomllib
+
+    raw = tomllib.loads(template.read_text(encoding="utf-8").replace("{base}", base_url))
+    return parse_config(raw, template)
+
+
+def _catalog(_args) -> int:
+    from rules.base import automatic_indicators
+    from rules.catalogue import format_catalogue, load_catalogue
+
+    print(format_catalogue(load_catalogue(), automatic_indicators()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""The steps of the nightly job — crawl, check, report — each usable alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from fazhi.config import Config
+from storage.db import finish_run, latest_run, open_engine, session_factory
+from storage.models import Run
+
+CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+class JobError(Exception):
+    """A step that could not complete; the message is one line for the operator."""
+
+
+def today_in_china() -> dt.date:
+    return dt.datetime.now(CHINA).date()
+
+
+def crawl_step(config: Config, db_url: str, overrides: dict | None = None) -> int:
+    from crawler.runner import crawl
+
+    run_id = crawl(config, db_url, overrides=overrides)
+    with session_factory(open_engine(db_url))() as session:
+        run = session.get(Run, run_id)
+        if run is None or run.status != "crawled":
+            raise JobError(f"抓取未完成（运行 {run_id}）：{run.error if run else '没有记录'}")
+    return run_id
+
+
+def check_step(config: Config, db_url: str, as_of: dt.date, run_id: int | None = None) -> int:
+    from rules.engine import build_context, judge, to_findings
+    from storage.db import replace_findings
+
+    with session_factory(open_engine(db_url))() as session:
+        run = session.get(Run, run_id) if run_id else latest_run(session)
+        if run is None:
+            raise JobError("数据库中没有已完成的抓取，请先运行 fazhi crawl")
+        try:
+            results = judge(build_context(session, run, config, as_of))
+            replace_findings(session, run, to_findings(results))
+        except Exception as error:
+            session.rollback()
+            finish_run(session, run, "failed", f"检查失败: {error}")
+            raise JobError(f"检查失败（运行 {run.id}）：{error}") from error
+        run.as_of = as_of
+        finish_run(session, run, "checked")
+        return run.id
+
+
+def report_step(config: Config, db_url: str, out_dir: Path, run_id: int | None = None) -> Path:
+    from reports.render import write_reports
+
+    with session_factory(open_engine(db_url))() as session:
+        run = session.get(Run, run_id) if run_id else latest_run(session, statuses=("checked",))
+        if run is None:
+            raise JobError("数据库中没有已检查的运行，请先运行 fazhi check")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        return write_reports(session, run.id, config, out_dir)
+
+
+def nightly(config: Config, db_url: str, as_of: dt.date, out_dir: Path, overrides: dict | None = None) -> Path:
+    run_id = crawl_step(config, db_url, overrides)
+    check_step(config, db_url, as_of, run_id)
+    return report_step(config, db_url, out_dir, run_id)
