@@ -1,0 +1,39 @@
+import subprocess
+import sys
+
+from fazhi.cli import main
+
+
+def test_catalog_lists_all_items_and_marks_automatic_checks(capsys):
+    assert main(["catalog"]) == 0
+    out = capsys.readouterr().out
+    assert "第93项" in out and "减分项1（D1）" in out
+    assert "合计：99 项指标" in out
+
+
+def test_config_error_exits_2_with_one_line(tmp_path, capsys):
+    bad = tmp_path / "county.toml"
+    bad.write_text('[county]\nname = "鲁山县"\n', encoding="utf-8")
+    assert main(["check", "--config", str(bad), "--db", f"sqlite:///{tmp_path}/x.db"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("fazhi: ") and "\n" not in err
+
+
+def test_report_before_any_check_says_what_to_do(tmp_path, capsys):
+    config = tmp_path / "county.toml"
+    config.write_text(
+        '[county]\nname = "鲁山县"\n[crawl]\nstart_urls = ["http://a.gov.cn/"]\nallowed_domains = ["a.gov.cn"]\n'
+        '[[units]]\nname = "县政府"\nroles = ["county"]\n',
+        encoding="utf-8",
+    )
+    code = main(["report", "--config", str(config), "--db", f"sqlite:///{tmp_path}/x.db", "--out", str(tmp_path / "r")])
+    assert code == 1
+    assert "fazhi check" in capsys.readouterr().err
+
+
+def test_bad_as_of_is_rejected_by_the_parser(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "fazhi.cli", "check", "--config", "x.toml", "--as-of", "2021-02-30"],
+        capture_output=True, text=True, cwd=tmp_path,
+    )
+    assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr
