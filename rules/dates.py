@@ -35,8 +35,8 @@ _NUMERIC_BODY = (
     r"(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
     rf"(?!\d|(?P=sep)\d(?!\d{{3}}[-/.])){_TIME}"
 )
-_NUMERIC = re.compile(r"(?<![0-9A-Za-z/.\-:_])" + _NUMERIC_BODY)
-_NUMERIC_AFTER_DASH = re.compile(r"(?<![0-9A-Za-z/.:_])" + _NUMERIC_BODY)
+_NUMERIC = re.compile(r"(?<![0-9A-Za-z/.\-_])" + _NUMERIC_BODY)
+_NUMERIC_AFTER_DASH = re.compile(r"(?<![0-9A-Za-z/._])" + _NUMERIC_BODY)
 _DAY_ONLY = re.compile(rf"(?P<d>{_NUM})\s*[日号]{_TIME}")
 
 _PAREN_NOTE = r"(?:\s*[(（]\s*(?:星期|周|礼拜)[一二三四五六日天]\s*[)）])?"
