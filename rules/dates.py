@@ -37,10 +37,11 @@ _NUMERIC_BODY = (
 )
 _NUMERIC = re.compile(r"(?<![0-9A-Za-z/.\-_])" + _NUMERIC_BODY)
 _NUMERIC_AFTER_DASH = re.compile(r"(?<![0-9A-Za-z/._])" + _NUMERIC_BODY)
+_NUMERIC_NO_YEAR = re.compile(r"(?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d|[-/.]\d)")
 _DAY_ONLY = re.compile(rf"(?P<d>{_NUM})\s*[日号]{_TIME}")
 
 _PAREN_NOTE = r"(?:\s*[(（]\s*(?:星期|周|礼拜)[一二三四五六日天]\s*[)）])?"
-_CLOCK_NOTE = r"(?:\s*(?:上午|下午|晚上|中午)?\s*\d{1,2}\s*[时点](?:\s*\d{1,2}\s*分|半|整)?)?"
+_CLOCK_NOTE = r"(?:\s*(?:上午|下午|晚上|中午)?\s*\d{1,2}\s*(?:[时点](?:\s*\d{1,2}\s*分|半|整)?|:\d{2}))?"
 _AFTER_DATE = re.compile(_PAREN_NOTE + _CLOCK_NOTE)
 _RANGE_JOIN = re.compile(r"\s*起?\s*(?:至|到|~|〜|-+|—+|–|―|‐|‑|‒|−|－)\s*")
 _BEFORE = re.compile(r"\s*(?:之前|以前|前|止)")
@@ -118,7 +119,8 @@ def parse_window(text: str, published: date | None = None) -> Window | None:
 
     A date without a year takes the year that puts it nearest to `published`;
     an end without a year takes the start's year (the next year if it would end
-    before it starts). A deadline alone gives `start=None`.
+    before it starts). A deadline alone gives `start=None`; one before `published`
+    is not a deadline.
     """
     norm = normalize(text)
     candidates = []
@@ -127,7 +129,7 @@ def parse_window(text: str, published: date | None = None) -> Window | None:
         if start is None:
             continue
         window = _range_from(norm, text, hit, start) or _deadline_at(norm, text, hit, start)
-        if window is not None:
+        if window is not None and not _stale_deadline(window, published):
             candidates.append((not _near_window_words(norm, hit), window.kind != "range", hit.start, window))
     return min(candidates, key=lambda c: c[:3])[3] if candidates else None
 
@@ -211,7 +213,7 @@ def _range_from(norm: str, text: str, hit: _Hit, start: date) -> Window | None:
 
 
 def _end_date(norm: str, pos: int, start: date) -> tuple[date, int] | None:
-    for pattern in (_NUMERIC_AFTER_DASH, _CHINESE_FULL, _CHINESE_NO_YEAR):
+    for pattern in (_NUMERIC_AFTER_DASH, _CHINESE_FULL, _CHINESE_NO_YEAR, _NUMERIC_NO_YEAR):
         m = pattern.match(norm, pos)
         hit = _hit_from(m) if m else None
         if hit is not None:
@@ -238,6 +240,11 @@ def _deadline_at(norm: str, text: str, hit: _Hit, end: date) -> Window | None:
     first = before.start() if before else hit.start
     last = after.end() if after else hit.end
     return Window(None, end, text[first:last], "deadline")
+
+
+def _stale_deadline(window: Window, published: date | None) -> bool:
+    """截至2020年底，全县… states a count, not a deadline, when it precedes publication."""
+    return window.kind == "deadline" and published is not None and window.end < published
 
 
 def _near_window_words(norm: str, hit: _Hit) -> bool:
