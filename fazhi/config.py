@@ -159,10 +159,14 @@ def _check_units(units: tuple[Unit, ...]) -> None:
 def _calendar(table: Any) -> CalendarSettings:
     if not isinstance(table, dict):
         raise ConfigError("calendar 必须是表")
-    return CalendarSettings(
+    settings = CalendarSettings(
         extra_holidays=tuple(_date(value, "calendar.extra_holidays") for value in table.get("extra_holidays", [])),
         extra_workdays=tuple(_date(value, "calendar.extra_workdays") for value in table.get("extra_workdays", [])),
     )
+    both = sorted(set(settings.extra_holidays) & set(settings.extra_workdays))
+    if both:
+        raise ConfigError(f"calendar 中同一天既是放假又是上班: {', '.join(day.isoformat() for day in both)}")
+    return settings
 
 
 def _date(value: Any, where: str) -> dt.date:

@@ -59,6 +59,7 @@ def test_loads_units_roles_and_calendar(tmp_path):
         (lambda t: t.replace("[crawl]", "[crawl]\nspeed = 3"), "speed"),
         (lambda t: t + "\n[[units]]\nname = \"县司法局\"\n", "重复"),
         (lambda t: t.replace("[county]", "[county"), "TOML"),
+        (lambda t: t.replace("[2027-02-07]", '["2027-01-01"]'), "既是放假又是上班"),
     ],
 )
 def test_bad_config_is_one_clear_line(tmp_path, change, message):
