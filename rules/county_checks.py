@@ -1,0 +1,334 @@
+"""Shared machinery of the county-scope checks (CHECKS.md sections B and D).
+
+Most indicators of section B only ask that certain documents exist somewhere on
+the county's sites. Such a check is a :class:`PresenceCheck` subclass declaring
+its :class:`Requirement` s; the few extra warn/fail conditions of the table are
+a `problems` method over what was found. Section D's negative hits are a
+:class:`NegativeHitCheck` declaring the events to look for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import ClassVar
+from urllib.parse import unquote, urlsplit
+
+import cn2an
+
+from rules.base import Check, CheckContext, Doc, Evidence, Result, worst
+from rules.matching import Match, Phrase, match_title
+
+# Evidence entries kept per requirement; the message gives the full count.
+MAX_EVIDENCE = 8
+# Fetch-error units and URLs named in a fail message.
+MAX_ERROR_UNITS = 5
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One thing an item needs online: a document whose title matches a phrase.
+
+    `context` lists qualifiers (each with |-alternatives) that the title or the
+    text must contain: activity items (a 专家论证会 on a 规范性文件) seldom spell
+    out in the title what the activity was about. `accept` is a further test on
+    the document (a date window, a number in the text)."""
+
+    name: str
+    phrases: tuple[Phrase, ...]
+    advice: str
+    allow_news: bool = False
+    context: tuple[str, ...] = ()
+    accept: Callable[[Corpus, Doc], bool] | None = None
+    accept_failure: str = ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc: Doc
+    match: Match
+    published: dt.date | None
+
+    def evidence(self, label: str, extra: str = "") -> Evidence:
+        note = f"{label}：标题含“{self.match.matched}”"
+        if self.match.how == "fuzzy":
+            note += f"（近似匹配 {self.match.score:g}）"
+        evidence = Evidence.of(self.doc, note + (f"；{extra}" if extra else ""))
+        evidence.published = self.published
+        return evidence
+
+
+class Corpus:
+    """The run's fetched documents with their attachments and inherited dates."""
+
+    def __init__(self, ctx: CheckContext) -> None:
+        self.ctx = ctx
+        self.docs = ctx.present
+        self.by_url = {doc.url: doc for doc in ctx.documents}
+        self.children: dict[str, list[Doc]] = defaultdict(list)
+        for doc in self.docs:
+            if doc.parent_url:
+                self.children[doc.parent_url].append(doc)
+
+    def published(self, doc: Doc) -> dt.date | None:
+        if doc.published_on or doc.list_date:
+            return doc.published_on or doc.list_date
+        parent = self.by_url.get(doc.parent_url or "")
+        return (parent.published_on or parent.list_date) if parent else None
+
+    def content(self, doc: Doc) -> str:
+        """The text a reader sees on the document and in its attachments, tables included."""
+        parts = [doc.title, doc.text, table_text(doc)]
+        for child in self.children.get(doc.url, []):
+            parts += [child.title, child.text, table_text(child)]
+        return "\n".join(part for part in parts if part)
+
+    def hits(self, requirement: Requirement, *, accepted: bool = True) -> list[Hit]:
+        """Documents meeting the requirement, newest first (undated last)."""
+        found = []
+        for doc in self.docs:
+            match = match_doc(doc, requirement.phrases, requirement.allow_news)
+            if match is None or not self._in_context(doc, requirement.context):
+                continue
+            if accepted and requirement.accept and not requirement.accept(self, doc):
+                continue
+            found.append(Hit(doc, match, self.published(doc)))
+        return newest_first(found)
+
+    def _in_context(self, doc: Doc, context: tuple[str, ...]) -> bool:
+        if not context:
+            return True
+        text = self.content(doc)
+        return all(any(word in text for word in alternatives.split("|")) for alternatives in context)
+
+
+def newest_first(hits: Iterable[Hit]) -> list[Hit]:
+    return sorted(hits, key=lambda hit: (hit.published is not None, hit.published or dt.date.min), reverse=True)
+
+
+def titles_of(doc: Doc) -> list[str]:
+    """An attachment is known by its link text or file name as well as its title."""
+    titles = [doc.title, doc.link_text or ""]
+    if doc.kind == "attachment":
+        titles.append(PurePosixPath(unquote(urlsplit(doc.url).path)).stem)
+    return [title for title in dict.fromkeys(titles) if title]
+
+
+def match_doc(doc: Doc, phrases: Iterable[Phrase], allow_news: bool = False) -> Match | None:
+    for title in titles_of(doc):
+        match = match_title(title, tuple(phrases), allow_news=allow_news)
+        if match is not None:
+            return match
+    return None
+
+
+def table_text(doc: Doc) -> str:
+    return "\n".join(" ".join(str(cell) for cell in row) for table in doc.tables for row in table)
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same calendar day `months` earlier (29 Feb → 28 Feb)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    for last_day in range(day.day, 27, -1):
+        try:
+            return dt.date(year, month + 1, last_day)
+        except ValueError:
+            continue
+    return dt.date(year, month + 1, min(day.day, 28))
+
+
+def fetch_error_note(ctx: CheckContext) -> str:
+    """Names the sections whose pages could not be fetched, for a county-scope fail."""
+    if not ctx.errors:
+        return ""
+    by_unit: dict[str, list[str]] = defaultdict(list)
+    for error in ctx.errors:
+        by_unit[error.unit].append(error.url)
+    parts = [f"{unit}（{urls[0]}{f' 等{len(urls)}个网址' if len(urls) > 1 else ''}）" for unit, urls in list(by_unit.items())[:MAX_ERROR_UNITS]]
+    return f"另：本次有栏目无法访问，其中可能有相关内容：{'；'.join(parts)}。"
+
+
+def describe(hits: list[Hit]) -> str:
+    newest = next((hit.published for hit in hits if hit.published), None)
+    return f"{len(hits)}份" + (f"，最新发布于{newest.isoformat()}" if newest else "")
+
+
+@dataclass(frozen=True)
+class Problem:
+    status: str  # "warn" or "fail"
+    text: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+class PresenceCheck(Check):
+    """County-scope check: every requirement must be met by some document."""
+
+    scope = "county"
+    statuses = ("pass", "fail", "warn", "unknown")
+    requirements: ClassVar[tuple[Requirement, ...]]
+
+    def judge(self, ctx: CheckContext) -> Iterator[Result]:
+        corpus = Corpus(ctx)
+        found = {req.name: corpus.hits(req) for req in self.requirements}
+        evidence = [hit.evidence(name) for name, hits in found.items() for hit in hits[:MAX_EVIDENCE]]
+        unit = ctx.county_unit.name
+        missing = [req for req in self.requirements if not found[req.name]]
+        if missing:
+            yield self.result(ctx, unit, "fail", self._missing_message(ctx, corpus, missing, found), evidence)
+            return
+        problems = list(self.problems(corpus, found))
+        summary = "；".join(f"{name}（{describe(hits)}）" for name, hits in found.items())
+        if not problems:
+            yield self.result(ctx, unit, "pass", f"已在网上找到：{summary}。", evidence)
+            return
+        status = worst(problem.status for problem in problems)
+        text = "；".join(problem.text for problem in problems)
+        extra = [item for problem in problems for item in problem.evidence]
+        yield self.result(ctx, unit, status, f"{text}。已找到：{summary}。", extra + evidence)
+
+    def problems(self, corpus: Corpus, found: dict[str, list[Hit]]) -> Iterable[Problem]:
+        """The table's warn (and extra fail) conditions over what was found."""
+        return ()
+
+    def _missing_message(self, ctx: CheckContext, corpus: Corpus, missing: list[Requirement], found) -> str:
+        parts = []
+        for req in missing:
+            rejected = corpus.hits(req, accepted=False) if req.accept else []
+            reason = f"（{req.accept_failure}：{rejected[0].doc.title}）" if rejected and req.accept_failure else ""
+            parts.append(f"未找到{req.name}{reason}；{req.advice}")
+        present = [f"{name}（{describe(hits)}）" for name, hits in found.items() if hits]
+        text = "。".join(parts) + "。"
+        if present:
+            text += f"已找到：{'；'.join(present)}。"
+        return text + fetch_error_note(ctx)
+
+
+# --- conditions shared by several checks ---------------------------------------
+
+
+def stale_problem(hits: list[Hit], as_of: dt.date, months: int, what: str, status: str = "warn") -> Problem | None:
+    """The newest version is older than `months` before the as-of date (动态更新)."""
+    dated = [hit for hit in hits if hit.published]
+    limit = months_before(as_of, months)
+    if not dated:
+        return Problem("warn", f"{what}均无法确定发布日期，请人工确认是否在{_period(months)}内更新过")
+    newest = dated[0]
+    if newest.published >= limit:
+        return None
+    note = f"最新版本发布于{newest.published.isoformat()}，早于{limit.isoformat()}"
+    return Problem(status, f"{what}最新版本发布于{newest.published.isoformat()}，已超过{_period(months)}未更新，请动态更新", (newest.evidence(what, note),))
+
+
+def _period(months: int) -> str:
+    return f"{months // 12}年" if months % 12 == 0 and months > 12 else f"{months}个月"
+
+
+def missing_words(text: str, labelled: Iterable[tuple[str, str]]) -> list[str]:
+    """Labels whose words (|-alternatives) do not occur in `text`."""
+    return [label for label, words in labelled if not any(word in text for word in words.split("|"))]
+
+
+def within_months(months: int) -> Callable[[Corpus, Doc], bool]:
+    """Accepts documents published within `months` before the as-of date."""
+
+    def accept(corpus: Corpus, doc: Doc) -> bool:
+        published = corpus.published(doc)
+        return published is not None and months_before(corpus.ctx.as_of, months) <= published <= corpus.ctx.as_of
+
+    return accept
+
+
+def published_since(year: int) -> Callable[[Corpus, Doc], bool]:
+    def accept(corpus: Corpus, doc: Doc) -> bool:
+        published = corpus.published(doc)
+        return published is None or published.year >= year
+
+    return accept
+
+
+# --- numbers of days ------------------------------------------------------------
+
+_CN_NUMBER = "零〇一二两三四五六七八九十百半"
+_DAYS = re.compile(rf"(?P<n>\d+(?:\.\d+)?|[{_CN_NUMBER}]+)\s*个?\s*(?P<unit>工作日|个工作日|小时|天|日)")
+_TARGET = re.compile(r"(?:压缩至|压缩到|缩短至|缩短到|减少至|减少到|控制在|不超过|不超|以内|之内|内办结|为|至|到)\s*$")
+_HOURS_PER_WORKING_DAY = 8
+
+
+def committed_days(sentence: str) -> tuple[float, str] | None:
+    """The time a sentence commits to: the duration after 压缩至/不超过/控制在…,
+    else the shortest one named ("由15个工作日压缩至3个工作日" commits to 3)."""
+    targeted = []
+    plain = []
+    for match in _DAYS.finditer(sentence):
+        number = _number(match["n"])
+        if number is None:
+            continue
+        days = number / _HOURS_PER_WORKING_DAY if match["unit"] == "小时" else number
+        lead = sentence[max(0, match.start() - 6) : match.start()]
+        (targeted if _TARGET.search(lead) else plain).append((days, match.group(0)))
+    candidates = targeted or plain
+    return min(candidates) if candidates else None
+
+
+def _number(raw: str) -> float | None:
+    if raw == "半":
+        return 0.5
+    try:
+        return float(cn2an.cn2an(raw, "smart"))
+    except (ValueError, KeyError):
+        return None
+
+
+_SENTENCE = re.compile(r"[^。；;！!？?\n]+")
+
+
+def sentences_with(text: str, words: Iterable[str]) -> list[str]:
+    words = tuple(words)
+    return [s.strip() for s in _SENTENCE.findall(text) if any(word in s for word in words)]
+
+
+# --- negative hits (section D) ----------------------------------------------------
+
+MAX_NOTE = 160
+
+
+class NegativeHitCheck(Check):
+    """County-scope check: documents whose title reports a negative event, for a person to review."""
+
+    scope = "county"
+    statuses = ("pass", "warn", "unknown")
+    events: ClassVar[tuple[Phrase, ...]]
+    # words whose sentence in the text is quoted as the trigger
+    trigger_words: ClassVar[tuple[str, ...]]
+    what: ClassVar[str]
+
+    def judge(self, ctx: CheckContext) -> Iterator[Result]:
+        corpus = Corpus(ctx)
+        hits = newest_first(
+            Hit(doc, match, corpus.published(doc))
+            for doc in corpus.docs
+            if (match := match_doc(doc, self.events)) is not None
+        )
+        unit = ctx.county_unit.name
+        if not hits:
+            yield self.result(ctx, unit, "pass", f"未在网上发现{self.what}的信息。")
+            return
+        evidence = [Evidence.of(hit.doc, self._trigger(hit)) for hit in hits]
+        for item, hit in zip(evidence, hits):
+            item.published = hit.published
+        titles = "、".join(f"《{hit.doc.title}》" for hit in hits[:3])
+        more = f"等{len(hits)}份" if len(hits) > 3 else ""
+        yield self.result(
+            ctx, unit, "warn",
+            f"发现{len(hits)}份可能涉及{self.what}的文件：{titles}{more}；请逐一核实，属实的应整改并说明处理结果，不属实的可忽略。",
+            evidence,
+        )
+
+    def _trigger(self, hit: Hit) -> str:
+        sentences = sentences_with(hit.doc.text, self.trigger_words)
+        quoted = sentences[0][:MAX_NOTE] if sentences else hit.doc.title
+        return f"标题含“{hit.match.matched}”；原文：{quoted}"
