@@ -1,0 +1,82 @@
+"""第7项：各政府工作部门公开权责清单，列明事项名称、法律依据、实施主体、监督方式、责任方式，并动态调整"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+
+from rules.base import Check, CheckContext, Doc, Evidence, Result, register
+from rules.matching import Phrase
+from rules.unit_checks import Holdings, iso, months_before, titled
+
+PHRASES = (
+    Phrase(
+        "权责清单",
+        variants=("权力清单", "责任清单", "权力和责任清单", "权力清单和责任清单", "权力清单及责任清单", "权责事项清单"),
+        excludes=("解读",),
+    ),
+)
+# CHECKS.md 7: each field with the column names lists actually use for it
+FIELDS = {
+    "事项名称": ("事项名称", "职权名称", "权力名称"),
+    "法律依据": ("法律依据", "设定依据", "实施依据", "法定依据"),
+    "实施主体": ("实施主体", "行使主体", "实施机关"),
+    "监督方式": ("监督方式", "监督渠道"),
+    "责任方式": ("责任方式", "追责情形", "追责方式"),
+}
+HEADER_ROWS = 5
+STALE_MONTHS = 12
+
+
+@register
+class PowerList(Check):
+    """第7项：部门权责清单在网上公开，字段齐全并动态调整"""
+
+    indicator = "7"
+    slug = "power-list"
+    scope = "per_unit"
+    roles = ("department",)
+
+    def judge(self, ctx: CheckContext) -> Iterator[Result]:
+        holdings = Holdings(ctx)
+        for unit in ctx.units_with(*self.roles):
+            yield self._judge_unit(ctx, unit.name, holdings)
+
+    def _judge_unit(self, ctx: CheckContext, unit: str, holdings: Holdings) -> Result:
+        lists = [doc for doc, _ in titled(holdings.documents_of(unit), PHRASES)]
+        if not lists:
+            return self.result(ctx, unit, "fail", "未找到本单位的权责清单", absence=True)
+        newest = max(lists, key=lambda doc: holdings.published(doc) or dt.date.min)
+        problems = [*_field_problems(lists, holdings), *_age_problems(ctx, holdings.published(newest))]
+        evidence = [Evidence.of(newest, f"最新版本，发布于 {iso(holdings.published(newest))}")]
+        if problems:
+            return self.result(ctx, unit, "warn", f"找到权责清单，但{'；'.join(problems)}", evidence)
+        return self.result(ctx, unit, "pass", f"权责清单已公开，最新版本发布于{iso(holdings.published(newest))}", evidence)
+
+
+def _field_problems(lists: Sequence[Doc], holdings: Holdings) -> list[str]:
+    versions = [*lists, *(attachment for doc in lists for attachment in holdings.attachments_of(doc))]
+    best = min((_missing_fields(doc) for doc in versions), key=len)
+    return [f"未见以下字段：{'、'.join(best)}"] if best else []
+
+
+def _missing_fields(doc: Doc) -> list[str]:
+    carried = _header_text(doc)
+    return [field for field, names in FIELDS.items() if not any(name in carried for name in names)]
+
+
+def _header_text(doc: Doc) -> str:
+    """Column names of its tables; an attachment's extracted text too. A page's
+    prose ("逐一明确事项名称、法律依据…") only restates the requirement."""
+    cells = " ".join(str(cell) for table in doc.tables for row in table[:HEADER_ROWS] for cell in row)
+    cells = "".join(cells.split())
+    return cells + ("".join(doc.text.split()) if doc.kind == "attachment" else "")
+
+
+def _age_problems(ctx: CheckContext, newest: dt.date | None) -> list[str]:
+    if newest is None:
+        return ["无法确定发布日期，请人工确认是否动态调整"]
+    limit = months_before(ctx.as_of, STALE_MONTHS)
+    if newest < limit:
+        return [f"最新版本发布于{iso(newest)}，已超过{STALE_MONTHS}个月未动态调整"]
+    return []

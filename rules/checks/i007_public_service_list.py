@@ -1,0 +1,38 @@
+"""第7项（县级）：公共服务事项清单在网上公开"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from rules.base import Check, CheckContext, Evidence, Result, register
+from rules.matching import Phrase
+from rules.unit_checks import Holdings, fetch_error_note, iso, titled
+
+PHRASES = (
+    Phrase(
+        "公共服务事项清单",
+        variants=("公共服务清单", "公共服务事项目录", "公共服务事项清单目录", "公共服务事项目录清单"),
+        excludes=("解读",),
+    ),
+)
+
+
+@register
+class PublicServiceList(Check):
+    """第7项（县级）：公共服务事项清单在网上公开"""
+
+    indicator = "7"
+    slug = "public-service-list"
+    scope = "county"
+
+    def judge(self, ctx: CheckContext) -> Iterator[Result]:
+        holdings = Holdings(ctx)
+        county = ctx.county_unit.name
+        found = titled(ctx.present, PHRASES)
+        if not found:
+            yield self.result(ctx, county, "fail", f"未找到公共服务事项清单{fetch_error_note(ctx)}")
+            return
+        newest = max((doc for doc, _ in found), key=lambda doc: holdings.published(doc) or dt.date.min)
+        note = f"发布于 {iso(holdings.published(newest))}"
+        yield self.result(ctx, county, "pass", f"公共服务事项清单已公开（{newest.title}）", [Evidence.of(newest, note)])

@@ -1,0 +1,238 @@
+"""What the per-unit and per-item checks (CHECKS.md A, C) share.
+
+Which documents a unit holds, a document's published date, yearly reports with a
+deadline, and per-item verdicts folded into one finding per unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from rules.base import Check, CheckContext, Doc, Evidence, Result, worst
+from rules.matching import Match, Phrase, find_years, match_title
+
+# a name in a title preceded by one of these is a higher-level body (市司法局), not ours
+_HIGHER_LEVEL = "市省州"
+
+
+class Holdings:
+    """The run's documents grouped by the unit that published them.
+
+    Beyond the engine's attribution (URL prefix, 发布机构), a county-level document
+    whose title names a configured unit (鲁山县教育局2020年法治政府建设情况报告 on
+    the portal) is that unit's, and an attachment stored outside any unit's
+    prefix belongs to the unit of the page that links it.
+    """
+
+    def __init__(self, ctx: CheckContext) -> None:
+        self._county = ctx.county_unit.name
+        self._named_units = [
+            (name, unit.name)
+            for unit in ctx.config.units
+            if not unit.has_role("county")
+            for name in unit.names
+            if len(name) >= 3
+        ]
+        self.by_url = {doc.url: doc for doc in ctx.present}
+        self._owner: dict[str, str] = {}
+        self._by_unit: dict[str, list[Doc]] = defaultdict(list)
+        self._attachments: dict[str, list[Doc]] = defaultdict(list)
+        for doc in ctx.present:
+            self._by_unit[self.owner(doc)].append(doc)
+            if doc.kind == "attachment" and doc.parent_url:
+                self._attachments[doc.parent_url].append(doc)
+
+    def owner(self, doc: Doc) -> str:
+        if doc.url not in self._owner:
+            self._owner[doc.url] = self._find_owner(doc)
+        return self._owner[doc.url]
+
+    def _find_owner(self, doc: Doc) -> str:
+        if doc.unit != self._county:
+            return doc.unit
+        named = self.unit_named_in(doc.title)
+        if named:
+            return named
+        parent = self.by_url.get(doc.parent_url or "")
+        if doc.kind == "attachment" and parent is not None and parent.url != doc.url:
+            return self.owner(parent)
+        return doc.unit
+
+    def unit_named_in(self, title: str) -> str | None:
+        hits = []
+        for name, unit in self._named_units:
+            for found in re.finditer(re.escape(name), title):
+                if found.start() == 0 or title[found.start() - 1] not in _HIGHER_LEVEL:
+                    hits.append((found.start(), -len(name), unit))
+                    break
+        return min(hits)[2] if hits else None
+
+    def documents_of(self, unit: str) -> list[Doc]:
+        return self._by_unit.get(unit, [])
+
+    def units(self) -> list[str]:
+        return list(self._by_unit)
+
+    def attachments_of(self, doc: Doc) -> list[Doc]:
+        return self._attachments.get(doc.url, [])
+
+    def parent_of(self, doc: Doc) -> Doc | None:
+        return self.by_url.get(doc.parent_url or "")
+
+    def published(self, doc: Doc) -> dt.date | None:
+        """CHECKS.md's published date; an attachment without one takes its page's."""
+        if doc.published_on or doc.list_date:
+            return doc.published_on or doc.list_date
+        parent = self.parent_of(doc)
+        return (parent.published_on or parent.list_date) if parent is not None else None
+
+    def context_title(self, doc: Doc) -> str:
+        """A document's title with its page's title, for attachments named 附件1.xlsx."""
+        parent = self.parent_of(doc)
+        return f"{parent.title} {doc.title}" if parent is not None and doc.kind == "attachment" else doc.title
+
+
+def titled(docs: Iterable[Doc], phrases: Sequence[Phrase], allow_news: bool = False) -> list[tuple[Doc, Match]]:
+    """Documents whose own title is the item (CHECKS.md "matches")."""
+    found = []
+    for doc in docs:
+        match = match_title(doc.title, phrases, allow_news=allow_news)
+        if match is not None:
+            found.append((doc, match))
+    return found
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    for last_day in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last_day))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else "日期不明"
+
+
+def cn_date(day: dt.date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
+def fetch_error_note(ctx: CheckContext) -> str:
+    """For county-scope fails: which sections could not be fetched (CHECKS.md Statuses)."""
+    if not ctx.errors:
+        return ""
+    units = sorted({error.unit for error in ctx.errors})
+    return f"（注意：{'、'.join(units)} 有 {len(ctx.errors)} 个网址抓取失败，可能影响查找结果）"
+
+
+# ---- yearly reports with a deadline (51, 93, 31) ----------------------------
+
+
+@dataclass(frozen=True)
+class YearlyItem:
+    """One report or catalogue a unit must publish for `year` by `due`."""
+
+    name: str  # 法治政府建设情况报告
+    year: int
+    due: dt.date
+    late_fails: bool = True  # 31's catalogue: any publication for the year counts
+
+
+def covers_year(doc: Doc, year: int) -> bool:
+    return year in find_years(doc.title)
+
+
+def judge_yearly(
+    check: Check, ctx: CheckContext, unit: str, candidates: Sequence[Doc], item: YearlyItem, holdings: Holdings
+) -> Result:
+    """Present for the year and on time (CHECKS.md A: 93, 51, 31)."""
+    reports = [doc for doc in candidates if covers_year(doc, item.year)]
+    label = f"{item.year}年度{item.name}"
+    if not reports:
+        return _missing_yearly(check, ctx, unit, candidates, item, label)
+    dated = sorted((holdings.published(doc), doc) for doc in reports if holdings.published(doc))
+    on_time = [(day, doc) for day, doc in dated if day <= item.due or not item.late_fails]
+    if on_time:
+        day, doc = on_time[0]
+        return check.result(ctx, unit, "pass", f"{label}已公开（{iso(day)}）", [Evidence.of(doc, f"发布于 {iso(day)}")])
+    if dated and ctx.as_of > item.due:
+        day, doc = dated[0]
+        message = f"{label}发布于{iso(day)}，晚于{cn_date(item.due)}"
+        return check.result(ctx, unit, "fail", message, [Evidence.of(doc, f"发布于 {iso(day)}，期限 {iso(item.due)}")])
+    if dated:
+        day, doc = dated[0]
+        return check.result(ctx, unit, "pass", f"{label}已公开（{iso(day)}）", [Evidence.of(doc, f"发布于 {iso(day)}")])
+    doc = reports[0]
+    message = f"找到{label}，但无法确定发布日期，请人工确认是否于{iso(item.due)}前公开"
+    return check.result(ctx, unit, "warn", message, [Evidence.of(doc, "发布日期不明")])
+
+
+def _missing_yearly(
+    check: Check, ctx: CheckContext, unit: str, candidates: Sequence[Doc], item: YearlyItem, label: str
+) -> Result:
+    others = sorted({year for doc in candidates for year in find_years(doc.title) if year != item.year})
+    seen = f"（仅找到{'、'.join(f'{year}年' for year in others)}的，不能代替）" if others else ""
+    if ctx.as_of <= item.due:
+        message = f"尚未找到本单位{label}，应于{iso(item.due)}前公开{seen}"
+        return check.result(ctx, unit, "warn", message, absence=True)
+    return check.result(ctx, unit, "fail", f"未找到本单位{label}（期限 {iso(item.due)}）{seen}", absence=True)
+
+
+# ---- per-item checks (23, 34, 52, 84): one finding per unit -----------------
+
+
+@dataclass
+class ItemVerdict:
+    unit: str
+    status: str  # pass | fail | warn
+    doc: Doc
+    note: str
+
+
+@dataclass(frozen=True)
+class ItemWords:
+    noun: str  # 执法决定
+    bad: str  # 公开超期
+    good: str  # 按时公开
+
+
+def per_item_results(check: Check, ctx: CheckContext, verdicts: Iterable[ItemVerdict], words: ItemWords) -> Iterator[Result]:
+    """CHECKS.md C: the unit's status is the worst of its items; evidence lists
+    exactly its late, defective and unjudgeable items — or, for a pass, the
+    documents whose items were all on time."""
+    by_unit: dict[str, list[ItemVerdict]] = defaultdict(list)
+    for verdict in verdicts:
+        by_unit[verdict.unit].append(verdict)
+    for unit, items in by_unit.items():
+        status = worst(item.status for item in items)
+        yield check.result(ctx, unit, status, _item_message(items, words), _item_evidence(items, status, words))
+
+
+def _item_message(items: Sequence[ItemVerdict], words: ItemWords) -> str:
+    counts = {status: sum(item.status == status for item in items) for status in ("fail", "warn", "pass")}
+    parts = [
+        f"{counts['fail']}项{words.bad}" if counts["fail"] else "",
+        f"{counts['warn']}项无法判断或需人工确认" if counts["warn"] else "",
+        f"{counts['pass']}项{words.good}" if counts["pass"] else "",
+    ]
+    return f"共{len(items)}项{words.noun}：" + "，".join(part for part in parts if part)
+
+
+def _item_evidence(items: Sequence[ItemVerdict], status: str, words: ItemWords) -> list[Evidence]:
+    if status != "pass":
+        return [Evidence.of(item.doc, item.note) for item in items if item.status != "pass"]
+    per_doc: dict[str, list[ItemVerdict]] = defaultdict(list)
+    for item in items:
+        per_doc[item.doc.url].append(item)
+    return [
+        Evidence.of(group[0].doc, f"{len(group)}项均{words.good}" if len(group) > 1 else group[0].note)
+        for group in per_doc.values()
+    ]
