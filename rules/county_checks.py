@@ -253,14 +253,19 @@ def published_since(year: int) -> Callable[[Corpus, Doc], bool]:
 # --- numbers of days ------------------------------------------------------------
 
 _CN_NUMBER = "零〇一二两三四五六七八九十百半"
-_DAYS = re.compile(rf"(?P<n>\d+(?:\.\d+)?|[{_CN_NUMBER}]+)\s*个?\s*(?P<unit>工作日|个工作日|小时|天|日)")
-_TARGET = re.compile(r"(?:压缩至|压缩到|缩短至|缩短到|减少至|减少到|控制在|不超过|不超|以内|之内|内办结|为|至|到)\s*$")
+# 日 alone is a date (3月5日) unless 内 follows (3日内办结)
+_DAYS = re.compile(
+    rf"(?<![月\d.])(?P<n>\d+(?:\.\d+)?|[{_CN_NUMBER}]+)\s*个?\s*(?P<unit>工作日|自然日|小时|天|日(?=\s*(?:内|以内|之内)))"
+)
+_LEAD = re.compile(r"(?:压缩|缩短|减少|降|提速|控制|承诺|不超过|不超|最多|只需|仅需)[至到在为]?\s*$|[至到为]\s*$")
+_TAIL = re.compile(r"^\s*(?:以内|之内|内)")
 _HOURS_PER_WORKING_DAY = 8
 
 
 def committed_days(sentence: str) -> tuple[float, str] | None:
-    """The time a sentence commits to: the duration after 压缩至/不超过/控制在…,
-    else the shortest one named ("由15个工作日压缩至3个工作日" commits to 3)."""
+    """The time a sentence commits to, in working days, with the words stating it:
+    the duration after 压缩至/不超过/控制在… or before 以内, else the shortest one
+    named ("由15个工作日压缩至3个工作日" commits to 3)."""
     targeted = []
     plain = []
     for match in _DAYS.finditer(sentence):
@@ -269,7 +274,8 @@ def committed_days(sentence: str) -> tuple[float, str] | None:
             continue
         days = number / _HOURS_PER_WORKING_DAY if match["unit"] == "小时" else number
         lead = sentence[max(0, match.start() - 6) : match.start()]
-        (targeted if _TARGET.search(lead) else plain).append((days, match.group(0)))
+        is_target = _LEAD.search(lead) or _TAIL.match(sentence[match.end() :])
+        (targeted if is_target else plain).append((days, match.group(0)))
     candidates = targeted or plain
     return min(candidates) if candidates else None
 
