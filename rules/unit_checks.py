@@ -146,15 +146,18 @@ class YearlyItem:
     late_fails: bool = True  # 31's catalogue: any publication for the year counts
 
 
-def covers_year(doc: Doc, year: int) -> bool:
-    return year in find_years(doc.title)
+def covered_year(doc: Doc) -> int | None:
+    """The year a report or catalogue is for: the first year its title names
+    (…2020年工作总结和2021年工作计划 reports on 2020)."""
+    years = find_years(doc.title)
+    return years[0] if years else None
 
 
 def judge_yearly(
     check: Check, ctx: CheckContext, unit: str, candidates: Sequence[Doc], item: YearlyItem, holdings: Holdings
 ) -> Result:
     """Present for the year and on time (CHECKS.md A: 93, 51, 31)."""
-    reports = [doc for doc in candidates if covers_year(doc, item.year)]
+    reports = [doc for doc in candidates if covered_year(doc) == item.year]
     label = f"{item.year}年度{item.name}"
     if not reports:
         return _missing_yearly(check, ctx, unit, candidates, item, label)
@@ -178,7 +181,7 @@ def judge_yearly(
 def _missing_yearly(
     check: Check, ctx: CheckContext, unit: str, candidates: Sequence[Doc], item: YearlyItem, label: str
 ) -> Result:
-    others = sorted({year for doc in candidates for year in find_years(doc.title) if year != item.year})
+    others = sorted({covered_year(doc) for doc in candidates} - {item.year, None})
     seen = f"（仅找到{'、'.join(f'{year}年' for year in others)}的，不能代替）" if others else ""
     if ctx.as_of <= item.due:
         message = f"尚未找到本单位{label}，应于{iso(item.due)}前公开{seen}"

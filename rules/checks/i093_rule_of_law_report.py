@@ -1,0 +1,65 @@
+"""第93项：每年第一季度在本单位网站公开上一年度法治政府建设情况报告"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+
+from rules.base import Check, CheckContext, Doc, Evidence, Result, register
+from rules.matching import Phrase
+from rules.unit_checks import Holdings, YearlyItem, covered_year, iso, judge_yearly, titled
+
+PHRASES = (
+    Phrase(
+        "法治政府建设情况报告",
+        variants=(
+            "法治政府建设年度报告",
+            "法治政府建设工作报告",
+            "法治政府建设报告",
+            "法治政府建设情况的报告",
+            "法治政府建设工作情况",
+            "法治政府建设情况",
+            "法治政府建设工作总结",
+            "法治建设情况报告",
+            "法治建设工作报告",
+            "依法行政工作报告",
+            "依法行政工作情况报告",
+        ),
+        # a 政府信息公开 annual report, a plan, a half-year or an assessment notice is another thing
+        excludes=("政府信息公开", "要点", "实施方案", "半年", "季度", "考核", "督察", "通报", "听取", "征求意见"),
+    ),
+)
+FIRST_HISTORY_YEAR = 2019
+
+
+@register
+class RuleOfLawReport(Check):
+    """第93项：上一年度法治政府建设情况报告于3月31日前公开"""
+
+    indicator = "93"
+    slug = "rule-of-law-report"
+    scope = "per_unit"
+    roles = ("county", "department", "township")
+
+    def judge(self, ctx: CheckContext) -> Iterator[Result]:
+        holdings = Holdings(ctx)
+        year = ctx.as_of.year
+        item = YearlyItem("法治政府建设情况报告", year - 1, dt.date(year, 3, 31))
+        for unit in ctx.units_with(*self.roles):
+            reports = [doc for doc, _ in titled(holdings.documents_of(unit.name), PHRASES)]
+            result = judge_yearly(self, ctx, unit.name, reports, item, holdings)
+            result.evidence.extend(_history(reports, item.year, holdings))
+            yield result
+
+
+def _history(reports: Sequence[Doc], current: int, holdings: Holdings) -> list[Evidence]:
+    """One report per earlier year from 2019, oldest first."""
+    by_year: dict[int, Doc] = {}
+    for doc in sorted(reports, key=lambda doc: holdings.published(doc) or dt.date.max):
+        year = covered_year(doc)
+        if year is not None and FIRST_HISTORY_YEAR <= year < current:
+            by_year.setdefault(year, doc)
+    return [
+        Evidence.of(doc, f"历史：{year}年度报告，发布于 {iso(holdings.published(doc))}")
+        for year, doc in sorted(by_year.items())
+    ]
