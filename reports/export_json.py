@@ -1,0 +1,60 @@
+"""findings.json, exactly as INTERFACE.md describes it, for scripts and other tools."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from storage.models import Finding, Run
+
+EVIDENCE_KEYS = ("url", "title", "published", "note")
+
+
+def _iso(value: dt.date | dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def run_summary(run: Run) -> dict[str, Any]:
+    return {
+        "id": run.id,
+        "as_of": _iso(run.as_of),
+        "started_at": _iso(run.started_at),
+        "finished_at": _iso(run.finished_at),
+        "pages": run.pages or 0,
+        "attachments": run.attachments or 0,
+        "fetch_errors": run.fetch_errors or 0,
+    }
+
+
+def _evidence(item: dict[str, Any]) -> dict[str, Any]:
+    # the store may keep more (the snapshot's sha256); the interface promises these four
+    entry = {key: item.get(key) for key in EVIDENCE_KEYS}
+    entry["url"] = str(entry["url"] or "")
+    entry["title"] = str(entry["title"] or "")
+    entry["note"] = str(entry["note"] or "")
+    return entry
+
+
+def finding_entry(finding: Finding) -> dict[str, Any]:
+    return {
+        "indicator": finding.indicator,
+        "check": finding.check,
+        "unit": finding.unit,
+        "status": finding.status,
+        "message": finding.message or "",
+        "responsible": list(finding.responsible or []),
+        "evidence": [_evidence(item) for item in finding.evidence or [] if isinstance(item, dict)],
+    }
+
+
+def findings_document(run: Run, findings: Iterable[Finding]) -> dict[str, Any]:
+    return {"run": run_summary(run), "findings": [finding_entry(f) for f in findings]}
+
+
+def write_findings_json(path: Path, run: Run, findings: Iterable[Finding]) -> Path:
+    text = json.dumps(findings_document(run, findings), ensure_ascii=False, indent=2)
+    path.write_text(text + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,336 @@
+"""What the report shows, computed from the store: findings of the run, the
+change since the previous checked run, the trend, and the per-unit picture.
+
+Templates only lay these objects out; every decision (what is a gap, which
+unit is worst, which link is safe to follow) is made here, where it is tested.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fazhi.config import Config, Unit
+from rules.base import SEVERITY, worst
+from storage.db import checked_runs, previous_checked_run, run_findings
+from storage.models import Finding, Run
+
+STATUS_LABELS = {"pass": "通过", "fail": "未通过", "warn": "需复核", "unknown": "无法判断"}
+# worst first, as INTERFACE.md ranks them
+STATUS_ORDER = tuple(sorted(STATUS_LABELS, key=SEVERITY.__getitem__, reverse=True))
+GAP_STATUSES = ("fail", "warn")
+ROLE_LABELS = {"county": "县政府", "department": "县直部门", "township": "乡镇（街道）", "enforcement": "行政执法单位"}
+TREND_RUNS = 30
+
+
+def safe_link(url: str | None) -> str | None:
+    """The URL when a browser may follow it from the report: http(s) with a host only."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() in ("http", "https") and parts.hostname:
+        return url.strip()
+    return None
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    url: str
+    title: str
+    published: dt.date | None
+    note: str
+    sha256: str | None = None
+
+    @property
+    def link(self) -> str | None:
+        return safe_link(self.url)
+
+    @classmethod
+    def of(cls, raw: dict[str, Any]) -> EvidenceView:
+        return cls(
+            url=str(raw.get("url") or ""),
+            title=str(raw.get("title") or ""),
+            published=_date(raw.get("published")),
+            note=str(raw.get("note") or ""),
+            sha256=raw.get("sha256") or None,
+        )
+
+
+@dataclass(frozen=True)
+class FindingView:
+    indicator: str
+    check: str
+    unit: str
+    status: str
+    message: str
+    responsible: tuple[str, ...]
+    evidence: tuple[EvidenceView, ...]
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """Stable across runs, so tonight's findings can be compared with last night's."""
+        return (self.indicator, self.check, self.unit)
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def is_gap(self) -> bool:
+        return self.status in GAP_STATUSES
+
+    @classmethod
+    def of(cls, row: Finding) -> FindingView:
+        return cls(
+            indicator=row.indicator,
+            check=row.check,
+            unit=row.unit,
+            status=row.status,
+            message=row.message or "",
+            responsible=tuple(row.responsible or ()),
+            evidence=tuple(EvidenceView.of(item) for item in row.evidence or () if isinstance(item, dict)),
+        )
+
+
+def indicator_order(indicator: str) -> tuple[int, int]:
+    if indicator.isdigit():
+        return (0, int(indicator))
+    rest = indicator[1:]
+    return ({"B": 1, "D": 2}.get(indicator[:1], 3), int(rest) if rest.isdigit() else 0)
+
+
+def finding_order(finding: FindingView) -> tuple:
+    return (-SEVERITY[finding.status], indicator_order(finding.indicator), finding.check, finding.unit)
+
+
+@dataclass(frozen=True)
+class Change:
+    before: FindingView | None
+    after: FindingView | None
+
+
+@dataclass
+class Diff:
+    previous: Run | None
+    new_gaps: list[FindingView] = field(default_factory=list)
+    fixed: list[Change] = field(default_factory=list)
+    other: list[Change] = field(default_factory=list)
+
+
+def compare(previous: list[FindingView], current: list[FindingView], previous_run: Run | None) -> Diff:
+    """新发现: a gap now that was not a gap before. 已整改: a gap before that passes now.
+    Any other change of status (e.g. a gap that became 无法判断) is listed apart: it is
+    neither fixed nor new."""
+    diff = Diff(previous_run)
+    if previous_run is None:
+        return diff
+    before = {f.key: f for f in previous}
+    after = {f.key: f for f in current}
+    for key in sorted(before.keys() | after.keys(), key=lambda k: (indicator_order(k[0]), k[1], k[2])):
+        old, new = before.get(key), after.get(key)
+        old_status = old.status if old else None
+        new_status = new.status if new else None
+        if new and new.is_gap and not (old and old.is_gap):
+            diff.new_gaps.append(new)
+        elif old and old.is_gap and new_status == "pass":
+            diff.fixed.append(Change(old, new))
+        elif old_status != new_status:
+            diff.other.append(Change(old, new))
+    return diff
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    run_id: int
+    as_of: dt.date | None
+    counts: dict[str, int]
+
+
+def trend(session: Session, run: Run) -> list[TrendPoint]:
+    runs = [r for r in checked_runs(session, limit=TREND_RUNS + 1) if r.id <= run.id]
+    if run.id not in {r.id for r in runs}:
+        runs.append(run)
+    runs = runs[-TREND_RUNS:]
+    query = (
+        select(Finding.run_id, Finding.status, func.count())
+        .where(Finding.run_id.in_([r.id for r in runs]))
+        .group_by(Finding.run_id, Finding.status)
+    )
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for run_id, status, count in session.execute(query):
+        counts[run_id][status] = count
+    return [TrendPoint(r.id, r.as_of, {s: counts[r.id].get(s, 0) for s in STATUS_LABELS}) for r in runs]
+
+
+@dataclass
+class UnitReport:
+    number: int
+    name: str
+    roles: tuple[str, ...]
+    findings: list[FindingView]
+    people_items: list[Any] = field(default_factory=list)  # catalogue items this unit answers for in person
+
+    @property
+    def filename(self) -> str:
+        return f"units/{self.number}.html"
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(f.status for f in self.findings)
+
+    @property
+    def worst(self) -> str | None:
+        return worst(f.status for f in self.findings) if self.findings else None
+
+    @property
+    def gaps(self) -> list[FindingView]:
+        return [f for f in self.findings if f.status != "pass"]
+
+    @property
+    def passed(self) -> list[FindingView]:
+        return [f for f in self.findings if f.status == "pass"]
+
+    @property
+    def role_labels(self) -> list[str]:
+        return [ROLE_LABELS.get(role, role) for role in self.roles]
+
+    def rank(self) -> tuple[int, int, int]:
+        counts = self.counts
+        return (-counts["fail"], -counts["unknown"], -counts["warn"])
+
+
+def answers_for(unit: Unit, responsible: tuple[str, ...]) -> bool:
+    """Whether a work-plan 责任单位 list names the unit, by name or alias or as one of
+    the plan's collective terms (县直各单位 for departments, 各乡（镇、街道） for townships)."""
+    if set(unit.names) & set(responsible):
+        return True
+    if unit.has_role("department") and any(name.startswith("县直") for name in responsible):
+        return True
+    return unit.has_role("township") and any(name.startswith("各乡") for name in responsible)
+
+
+def unit_reports(config: Config, findings: list[FindingView], catalogue) -> list[UnitReport]:
+    by_unit: dict[str, list[FindingView]] = defaultdict(list)
+    for finding in findings:
+        by_unit[finding.unit].append(finding)
+    units = list(config.units)
+    known = {unit.name for unit in units}
+    # a finding naming a unit the configuration no longer has still gets a page
+    units += [Unit(name=name) for name in by_unit if name not in known]
+    return [
+        UnitReport(
+            number=number,
+            name=unit.name,
+            roles=unit.roles,
+            findings=sorted(by_unit.get(unit.name, []), key=finding_order),
+            people_items=[item for item in catalogue if item.people_tasks and answers_for(unit, item.responsible)],
+        )
+        for number, unit in enumerate(units, start=1)
+    ]
+
+
+@dataclass
+class IndicatorRow:
+    item: Any  # rules.catalogue.Item
+    automatic: bool
+    findings: list[FindingView]
+    hint: str
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(f.status for f in self.findings)
+
+    @property
+    def worst(self) -> str | None:
+        return worst(f.status for f in self.findings) if self.findings else None
+
+
+@dataclass
+class ReportData:
+    run: Run
+    county: str
+    findings: list[FindingView]
+    diff: Diff
+    trend: list[TrendPoint]
+    units: list[UnitReport]
+    indicators: list[IndicatorRow]
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(f.status for f in self.findings)
+
+    @property
+    def worst_units(self) -> list[UnitReport]:
+        with_gaps = [u for u in self.units if u.counts["fail"] or u.counts["warn"] or u.counts["unknown"]]
+        return sorted(with_gaps, key=lambda u: (u.rank(), u.number))[:10]
+
+    @property
+    def checked_indicators(self) -> list[IndicatorRow]:
+        return [row for row in self.indicators if row.findings]
+
+    def unit_page(self, name: str) -> UnitReport | None:
+        return next((u for u in self.units if u.name == name), None)
+
+    def indicator(self, indicator: str) -> IndicatorRow | None:
+        return next((row for row in self.indicators if row.item.id == indicator), None)
+
+
+def hint_for(item, descriptions: list[str]) -> str:
+    """What to publish: the plan's own 网络检索 task, else the check's description."""
+    texts = [task.text for task in item.online_tasks] or descriptions
+    return "；".join(text for text in texts if text)
+
+
+def indicator_rows(catalogue, findings: list[FindingView], checks) -> list[IndicatorRow]:
+    by_indicator: dict[str, list[FindingView]] = defaultdict(list)
+    for finding in findings:
+        by_indicator[finding.indicator].append(finding)
+    descriptions: dict[str, list[str]] = defaultdict(list)
+    for check in checks:
+        descriptions[check.indicator].append(check.description())
+    return [
+        IndicatorRow(
+            item=item,
+            automatic=item.id in descriptions or item.id in by_indicator,
+            findings=sorted(by_indicator.get(item.id, []), key=finding_order),
+            hint=hint_for(item, descriptions.get(item.id, [])),
+        )
+        for item in catalogue
+    ]
+
+
+def build_report(session: Session, run_id: int, config: Config) -> ReportData:
+    from rules.base import registered_checks
+    from rules.catalogue import load_catalogue
+
+    run = session.get(Run, run_id)
+    if run is None:
+        raise LookupError(f"no run {run_id} in the store")
+    catalogue = load_catalogue()
+    findings = sorted((FindingView.of(row) for row in run_findings(session, run.id)), key=finding_order)
+    previous_run = previous_checked_run(session, run)
+    previous = [FindingView.of(row) for row in run_findings(session, previous_run.id)] if previous_run else []
+    return ReportData(
+        run=run,
+        county=config.county,
+        findings=findings,
+        diff=compare(previous, findings, previous_run),
+        trend=trend(session, run),
+        units=unit_reports(config, findings, catalogue),
+        indicators=indicator_rows(catalogue, findings, registered_checks()),
+    )
