@@ -1,0 +1,88 @@
+"""第52项：执法决定按时公开——行政处罚、行政许可7个工作日内，其他执法决定20个工作日内"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rules.base import Check, CheckContext, Doc, Result, register
+from rules.matching import Phrase, match_title
+from rules.unit_checks import (
+    DECISION_LIMITS,
+    Decision,
+    Holdings,
+    ItemVerdict,
+    ItemWords,
+    decision_kind,
+    iso,
+    looks_like_list,
+    notice_decision_date,
+    per_item_results,
+    table_decisions,
+)
+from rules.workdays import CalendarGap
+
+# rules, forms, statistics and 复议 decisions are not enforcement decisions
+NOT_DECISIONS = (
+    "复议", "告知书", "听证", "裁量", "流程", "清单", "目录", "制度", "办法", "规定", "统计", "年报",
+    "年度报告", "指南", "标准", "解读",
+)
+PHRASES = (
+    Phrase("行政处罚决定", variants=("处罚决定书", "行政处罚信息", "处罚信息公示", "行政处罚结果", "行政处罚案件信息", "处罚决定公示"), excludes=NOT_DECISIONS),
+    Phrase("行政许可决定", variants=("许可决定书", "准予行政许可", "行政许可信息", "许可信息公示", "行政许可结果", "许可决定公示"), excludes=NOT_DECISIONS),
+    Phrase("双公示", variants=("双公示信息",), excludes=NOT_DECISIONS),
+    Phrase(
+        "行政强制决定",
+        variants=("行政强制措施决定", "查封扣押决定", "查封（扣押）决定", "行政征收决定", "行政检查结果", "执法决定信息", "执法结果公示"),
+        excludes=NOT_DECISIONS,
+    ),
+)
+WORDS = ItemWords(noun="执法决定", bad="公开超过时限", good="按时公开")
+
+
+@register
+class EnforcementPublicity(Check):
+    """第52项：行政处罚、行政许可决定7个工作日内公开，其他执法决定20个工作日内公开"""
+
+    indicator = "52"
+    slug = "decision-publicity"
+    scope = "per_item"
+
+    def judge(self, ctx: CheckContext) -> Iterator[Result]:
+        holdings = Holdings(ctx)
+        verdicts = (
+            _verdict(ctx, holdings, decision) for doc in ctx.present for decision in decisions_in(doc, holdings)
+        )
+        yield from per_item_results(self, ctx, verdicts, WORDS)
+
+
+def decisions_in(doc: Doc, holdings: Holdings) -> list[Decision]:
+    context = holdings.context_title(doc)
+    if "复议" in context:
+        return []
+    rows = table_decisions(doc, context)
+    if rows:
+        return rows
+    if match_title(doc.title, PHRASES) is None or looks_like_list(doc):
+        return []
+    # a page whose attachment holds the table of decisions only points to it
+    if any(table_decisions(attachment, context) for attachment in holdings.attachments_of(doc)):
+        return []
+    return [Decision(doc, "", decision_kind(doc.title, context) or "其他", notice_decision_date(doc))]
+
+
+def _verdict(ctx: CheckContext, holdings: Holdings, decision: Decision) -> ItemVerdict:
+    unit = holdings.owner(decision.doc)
+    published_on = holdings.published(decision.doc)
+    prefix = f"{decision.label}：" if decision.label else ""
+    if decision.decision_date is None:
+        return ItemVerdict(unit, "warn", decision.doc, f"{prefix}未找到决定日期，无法判断是否按时公开")
+    dates = f"{prefix}决定日期 {iso(decision.decision_date)}，公开日期 {iso(published_on)}"
+    if published_on is None:
+        return ItemVerdict(unit, "warn", decision.doc, f"{dates}，无法判断是否按时公开")
+    limit = DECISION_LIMITS[decision.kind]
+    try:
+        days = ctx.calendar.working_days_after(decision.decision_date, published_on)
+    except CalendarGap as gap:
+        return ItemVerdict(unit, "warn", decision.doc, f"{dates}，{gap}")
+    status = "fail" if days > limit else "pass"
+    return ItemVerdict(unit, status, decision.doc, f"{dates}，间隔 {days} 个工作日（限 {limit} 个）")
