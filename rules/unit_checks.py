@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from rules.base import Check, CheckContext, Doc, Evidence, Result, worst
@@ -155,13 +155,19 @@ def covered_year(doc: Doc) -> int | None:
 
 
 def judge_yearly(
-    check: Check, ctx: CheckContext, unit: str, candidates: Sequence[Doc], item: YearlyItem, holdings: Holdings
+    check: Check,
+    ctx: CheckContext,
+    unit: str,
+    candidates: Sequence[Doc],
+    item: YearlyItem,
+    holdings: Holdings,
+    year_of: Callable[[Doc], int | None] = covered_year,
 ) -> Result:
     """Present for the year and on time (CHECKS.md A: 93, 51, 31)."""
-    reports = [doc for doc in candidates if covered_year(doc) == item.year]
+    reports = [doc for doc in candidates if year_of(doc) == item.year]
     label = f"{item.year}年度{item.name}"
     if not reports:
-        return _missing_yearly(check, ctx, unit, candidates, item, label)
+        return _missing_yearly(check, ctx, unit, [year_of(doc) for doc in candidates], item, label)
     dated = sorted((holdings.published(doc), doc) for doc in reports if holdings.published(doc))
     on_time = [(day, doc) for day, doc in dated if day <= item.due or not item.late_fails]
     if on_time:
@@ -180,9 +186,9 @@ def judge_yearly(
 
 
 def _missing_yearly(
-    check: Check, ctx: CheckContext, unit: str, candidates: Sequence[Doc], item: YearlyItem, label: str
+    check: Check, ctx: CheckContext, unit: str, years: Sequence[int | None], item: YearlyItem, label: str
 ) -> Result:
-    others = sorted({covered_year(doc) for doc in candidates} - {item.year, None})
+    others = sorted(set(years) - {item.year, None})
     seen = f"（仅找到{'、'.join(f'{year}年' for year in others)}的，不能代替）" if others else ""
     if ctx.as_of <= item.due:
         message = f"尚未找到本单位{label}，应于{iso(item.due)}前公开{seen}"
