@@ -247,9 +247,12 @@ def unit_reports(config: Config, findings: list[FindingView], catalogue) -> list
 @dataclass
 class IndicatorRow:
     item: Any  # rules.catalogue.Item
-    automatic: bool
+    checks: list[str]  # descriptions of the registered checks that judge this item
     findings: list[FindingView]
-    hint: str
+
+    @property
+    def automatic(self) -> bool:
+        return bool(self.checks or self.findings)
 
     @property
     def counts(self) -> Counter:
@@ -269,6 +272,11 @@ class ReportData:
     trend: list[TrendPoint]
     units: list[UnitReport]
     indicators: list[IndicatorRow]
+    check_titles: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def check_title(self, finding: FindingView) -> str:
+        """The check's own Chinese description (what must be published), else its slug."""
+        return self.check_titles.get((finding.indicator, finding.check), finding.check)
 
     @property
     def counts(self) -> Counter:
@@ -290,12 +298,6 @@ class ReportData:
         return next((row for row in self.indicators if row.item.id == indicator), None)
 
 
-def hint_for(item, descriptions: list[str]) -> str:
-    """What to publish: the plan's own 网络检索 task, else the check's description."""
-    texts = [task.text for task in item.online_tasks] or descriptions
-    return "；".join(text for text in texts if text)
-
-
 def indicator_rows(catalogue, findings: list[FindingView], checks) -> list[IndicatorRow]:
     by_indicator: dict[str, list[FindingView]] = defaultdict(list)
     for finding in findings:
@@ -306,9 +308,8 @@ def indicator_rows(catalogue, findings: list[FindingView], checks) -> list[Indic
     return [
         IndicatorRow(
             item=item,
-            automatic=item.id in descriptions or item.id in by_indicator,
+            checks=descriptions.get(item.id, []),
             findings=sorted(by_indicator.get(item.id, []), key=finding_order),
-            hint=hint_for(item, descriptions.get(item.id, [])),
         )
         for item in catalogue
     ]
@@ -325,6 +326,7 @@ def build_report(session: Session, run_id: int, config: Config) -> ReportData:
     findings = sorted((FindingView.of(row) for row in run_findings(session, run.id)), key=finding_order)
     previous_run = previous_checked_run(session, run)
     previous = [FindingView.of(row) for row in run_findings(session, previous_run.id)] if previous_run else []
+    checks = registered_checks()
     return ReportData(
         run=run,
         county=config.county,
@@ -332,5 +334,6 @@ def build_report(session: Session, run_id: int, config: Config) -> ReportData:
         diff=compare(previous, findings, previous_run),
         trend=trend(session, run),
         units=unit_reports(config, findings, catalogue),
-        indicators=indicator_rows(catalogue, findings, registered_checks()),
+        indicators=indicator_rows(catalogue, findings, checks),
+        check_titles={(check.indicator, check.slug): check.description() for check in checks},
     )
