@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 import cn2an
 
 from rules.base import Check, CheckContext, Doc, Evidence, Result, worst
+from rules.dates import find_dates, parse_date
 from rules.matching import Match, Phrase, match_title
 
 # Evidence entries kept per requirement; the message gives the full count.
@@ -45,21 +46,28 @@ class Requirement:
     context: tuple[str, ...] = ()
     accept: Callable[[Corpus, Doc], bool] | None = None
     accept_failure: str = ""
+    # finds the documents itself, in the order evidence should show them, where
+    # the title alone cannot tell (规范性文件 sit in a column under ordinary titles)
+    find: Callable[[Corpus], list[Hit]] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Hit:
     doc: Doc
-    match: Match
+    match: Match | None
     published: dt.date | None
+    why: str = ""
+    years: tuple[int, ...] = ()  # years of the documents it shows (a 规范性文件 list)
 
     def evidence(self, label: str, extra: str = "") -> Evidence:
-        note = f"{label}：标题含“{self.match.matched}”"
-        if self.match.how == "fuzzy":
-            note += f"（近似匹配 {self.match.score:g}）"
+        note = f"{label}：{self.why or self._matched()}"
         evidence = Evidence.of(self.doc, note + (f"；{extra}" if extra else ""))
         evidence.published = self.published
         return evidence
+
+    def _matched(self) -> str:
+        fuzzy = f"（近似匹配 {self.match.score:g}）" if self.match.how == "fuzzy" else ""
+        return f"标题含“{self.match.matched}”{fuzzy}"
 
 
 class Corpus:
@@ -89,6 +97,8 @@ class Corpus:
 
     def hits(self, requirement: Requirement, *, accepted: bool = True) -> list[Hit]:
         """Documents meeting the requirement, newest first (undated last)."""
+        if requirement.find:
+            return requirement.find(self)
         found = []
         for doc in self.docs:
             match = match_doc(doc, requirement.phrases, requirement.allow_news)
@@ -338,3 +348,105 @@ class NegativeHitCheck(Check):
         sentences = sentences_with(hit.doc.text, self.trigger_words)
         quoted = sentences[0][:MAX_NOTE] if sentences else hit.doc.title
         return f"标题含“{hit.match.matched}”；原文：{quoted}"
+
+
+# --- 规范性文件 (24, 25) -------------------------------------------------------------
+
+FIRST_NORMATIVE_YEAR = 2019
+NORMATIVE = "规范性文件"
+NORMATIVE_LIST = Phrase(
+    NORMATIVE,
+    requires=("目录|清单|一览表|汇编|文件库",),
+    excludes=("后评估", "备案审查", "征求意见", "管理办法", "实施办法", "制定程序", "制定主体"),
+)
+# field or meta values naming the column or category a document is filed under
+_MAX_CATEGORY_LENGTH = 20
+_REGISTRATION = re.compile(r"(?:规范性文件)?(?:统一)?登记(?:编)?号|[A-Z]{2,8}DR\s*[-—–－]?\s*\d{4}")
+_DOC_NUMBER_YEAR = re.compile(r"[〔\[［(（]\s*(\d{4})\s*[〕\]］)）]")
+
+
+def normative_hits(corpus: Corpus) -> list[Hit]:
+    """规范性文件 online: lists of them, and documents filed as one (column,
+    category field, registration number), each with the years it shows;
+    one document per year first (newest year first), then the rest."""
+    hits = [hit for doc in corpus.docs if (hit := _normative_hit(corpus, doc))]
+    by_year: dict[int, list[Hit]] = defaultdict(list)
+    for hit in newest_first(hits):
+        for year in hit.years:
+            by_year[year].append(hit)
+    firsts = list(dict.fromkeys(by_year[year][0] for year in sorted(by_year, reverse=True)))
+    return firsts + [hit for hit in newest_first(hits) if hit not in firsts]
+
+
+def normative_years(hits: Iterable[Hit]) -> set[int]:
+    return {year for hit in hits for year in hit.years}
+
+
+def missing_normative_years(hits: Iterable[Hit], as_of: dt.date) -> list[int]:
+    covered = normative_years(hits)
+    return [year for year in range(FIRST_NORMATIVE_YEAR, as_of.year + 1) if year not in covered]
+
+
+def _normative_hit(corpus: Corpus, doc: Doc) -> Hit | None:
+    published = corpus.published(doc)
+    match = match_doc(doc, (NORMATIVE_LIST,))
+    if match is not None:
+        years = _listed_years(corpus.content(doc), corpus.ctx.as_of) or ({published.year} if published else set())
+        return Hit(doc, match, published, _years_note("规范性文件目录", years), tuple(sorted(years)))
+    reason = _filed_as_normative(doc)
+    if reason is None:
+        return None
+    year = published.year if published else _document_year(doc)
+    years = {year} if year else set()
+    return Hit(doc, None, published, _years_note(reason, years), tuple(years))
+
+
+def _filed_as_normative(doc: Doc) -> str | None:
+    for key, value in list(doc.meta.items()) + list(doc.fields.items()):
+        if isinstance(value, str) and NORMATIVE in value and len(value) <= _MAX_CATEGORY_LENGTH:
+            return f"归入“{value}”（{key}）"
+    for key, value in doc.fields.items():
+        if _REGISTRATION.search(str(key)) and value:
+            return f"有规范性文件登记号 {value}"
+    match = _REGISTRATION.search(doc.text[:2000])
+    if match and NORMATIVE in doc.text:
+        return f"正文有规范性文件登记号（{match.group(0)}）"
+    return None
+
+
+def _document_year(doc: Doc) -> int | None:
+    for key in ("成文日期", "发文日期", "印发日期"):
+        if value := parse_date(str(doc.fields.get(key, ""))):
+            return value.year
+    number = _DOC_NUMBER_YEAR.search(str(doc.fields.get("文号", "")))
+    return int(number.group(1)) if number else None
+
+
+def _listed_years(text: str, as_of: dt.date) -> set[int]:
+    """Years of the documents a list shows: their dates and document numbers (〔2021〕)."""
+    years = {found.value.year for found in find_dates(text)}
+    years |= {int(year) for year in _DOC_NUMBER_YEAR.findall(text)}
+    return {year for year in years if 2000 <= year <= as_of.year}
+
+
+def _years_note(reason: str, years: set[int]) -> str:
+    shown = "、".join(str(year) for year in sorted(years)) or "年份不明"
+    return f"{reason}，年份：{shown}"
+
+
+
+NORMATIVE_DOCUMENTS = Requirement(
+    name=f"{FIRST_NORMATIVE_YEAR}年以来的行政规范性文件（目录或栏目）",
+    phrases=(NORMATIVE_LIST,),
+    advice=f"请在政府信息公开“规范性文件”栏目公开{FIRST_NORMATIVE_YEAR}年以来县政府及各部门制定的行政规范性文件或其目录，并标明发布日期",
+    find=normative_hits,
+)
+
+
+def normative_year_problem(hits: list[Hit], as_of: dt.date) -> Problem | None:
+    """A year since 2019 without any 规范性文件 online."""
+    missing = missing_normative_years(hits, as_of)
+    if not missing:
+        return None
+    years = "、".join(str(year) for year in missing)
+    return Problem("warn", f"{years}年未找到任何行政规范性文件，请补充公开该年度制定的规范性文件（确无制定的请在栏目中说明）")
