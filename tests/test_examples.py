@@ -1,0 +1,33 @@
+"""The shipped example configuration loads and says what the work plan and lushan.md say."""
+
+from pathlib import Path
+
+from fazhi.config import load_config
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "lushan.toml"
+
+
+def test_lushan_example_loads_with_the_real_portal_and_its_units():
+    config = load_config(EXAMPLE)
+
+    assert config.county == "鲁山县"
+    assert config.crawl.start_urls == ("http://www.hnls.gov.cn/",)
+    assert set(config.crawl.allowed_domains) == {"www.hnls.gov.cn", "hnls.gov.cn"}
+    assert config.crawl.obey_robots and config.crawl.delay >= 1
+    assert config.county_unit.name == "县政府"
+    townships = [unit for unit in config.units if unit.has_role("township")]
+    assert len(townships) == 24
+    assert {"让河乡"} <= set(config.unit("瀼河乡").aliases)
+    assert {"滚子营乡"} <= set(config.unit("磙子营乡").aliases)
+    assert config.unit("县司法局").has_role("department", "enforcement")
+    assert not config.unit("县委编办").roles
+
+
+def test_lushan_example_names_units_as_the_work_plan_does():
+    from rules.catalogue import load_catalogue
+
+    responsible = {name for item in load_catalogue() for name in item.responsible}
+    configured = {unit.name for unit in load_config(EXAMPLE).units if not unit.has_role("township", "county")}
+    # 县教育局 is one of the plan's 县直各单位 without being named anywhere
+    assert configured - responsible == {"县教育局"}
+    assert {"县司法局", "县委编办", "县市场监管局", "县财政局", "县发改委", "县政务服务和大数据服务中心"} <= configured
