@@ -12,9 +12,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 from rules.base import Check, CheckContext, Doc, Evidence, Result, worst
-from rules.dates import last_date, parse_date
-from rules.matching import Match, Phrase, find_years, match_title
+from rules.dates import last_date, parse_date, parse_window
+from rules.matching import Match, Phrase, find_years, match_title, normalise_title
 
 # a name in a title preceded by one of these is a higher-level body (市司法局), not ours
 _HIGHER_LEVEL = "市省州"
@@ -378,3 +380,74 @@ def notice_decision_date(doc: Doc) -> dt.date | None:
 def looks_like_list(doc: Doc) -> bool:
     """A column page listing many entries, each with its date, is not a notice."""
     return len(_NUMERIC_DATE.findall(doc.text)) >= LIST_PAGE_DATES
+
+
+# ---- comment notices (23, 34) -------------------------------------------------
+
+# a report on how comments were taken up is the consultation's outcome, not a notice
+OUTCOME_WORDS = ("采纳情况", "意见采纳", "反馈", "征求意见情况", "意见汇总", "意见的说明", "意见情况的说明", "处理情况")
+COMMENT_NOTICE = (
+    Phrase(
+        "征求意见",
+        variants=("意见征集", "征集意见", "征求意见稿", "公开征求", "征求社会公众意见", "征求公众意见"),
+        excludes=OUTCOME_WORDS,
+    ),
+)
+OUTCOME = (Phrase("意见采纳情况", variants=OUTCOME_WORDS, requires=("意见|征求|征集",)),)
+_DRAFT_IN_BOOK_TITLE = re.compile(r"《([^《》]+)》")
+_DRAFT_MARK = re.compile(r"[(（]?(?:征求意见稿|草案|送审稿|修订稿|试行)[)）]?")
+_NOTICE_WORDS = re.compile(r"^(?:关于)?(?:对|就)?|(?:公开)?(?:征求|征集).*$|的?(?:意见|公告|通知)$")
+DRAFT_SIMILARITY = 85.0
+MAJOR_DECISION = "重大行政决策"
+
+
+def is_comment_notice(doc: Doc) -> bool:
+    return doc.kind == "page" and match_title(doc.title, COMMENT_NOTICE) is not None
+
+
+def is_major_decision_notice(doc: Doc, ctx: CheckContext) -> bool:
+    """A 重大行政决策 consultation (34): the notice says so, or names a decision the county listed."""
+    if MAJOR_DECISION in doc.title or MAJOR_DECISION in doc.text:
+        return True
+    title = normalise_title(doc.title)
+    return any(normalise_title(decision) in title for decision in ctx.config.major_decisions if decision.strip())
+
+
+def draft_name(title: str) -> str:
+    """The draft a notice or outcome report is about: 《…》 in the title, else the
+    title without the consultation words (关于…公开征求意见的公告)."""
+    inside = _DRAFT_IN_BOOK_TITLE.findall(title)
+    name = max(inside, key=len) if inside else _NOTICE_WORDS.sub("", _DRAFT_MARK.sub("", title))
+    return "".join(_DRAFT_MARK.sub("", name).split())
+
+
+def has_outcome_report(notice: Doc, documents: Iterable[Doc]) -> Doc | None:
+    """A 意见采纳情况 / 反馈 document anywhere on the sites for the same draft."""
+    name = draft_name(notice.title)
+    if not name:
+        return None
+    for doc, _ in titled(documents, OUTCOME):
+        if doc.url != notice.url and fuzz.partial_ratio(name, draft_name(doc.title) or doc.title) >= DRAFT_SIMILARITY:
+            return doc
+    return None
+
+
+@dataclass(frozen=True)
+class CommentWindow:
+    start: dt.date
+    end: dt.date
+    raw: str
+
+    def describe(self) -> str:
+        return f"征求意见期 {iso(self.start)} 至 {iso(self.end)}"
+
+
+def comment_window(doc: Doc, published: dt.date | None) -> CommentWindow | str:
+    """The window, or why it cannot be read: a deadline alone runs from the published date."""
+    window = parse_window(doc.text, published)
+    if window is None:
+        return "未能读出征求意见期限"
+    start = window.start or published
+    if start is None:
+        return f"只写明截止日期 {iso(window.end)}，且无法确定发布日期"
+    return CommentWindow(start, window.end, window.raw)

@@ -1,0 +1,62 @@
+"""第23项：行政规范性文件公开征求意见，期限不少于7个工作日"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from rules.base import Check, CheckContext, Doc, Result, register
+from rules.unit_checks import (
+    CommentWindow,
+    Holdings,
+    ItemVerdict,
+    ItemWords,
+    comment_window,
+    draft_name,
+    is_comment_notice,
+    is_major_decision_notice,
+    per_item_results,
+)
+from rules.workdays import CalendarGap
+
+MIN_WORKING_DAYS = 7
+NORMATIVE = "规范性文件"
+# drafts of these kinds are 规范性文件 even when the notice does not say so; a
+# plan (规划) or a report is not
+RULES_DRAFT = re.compile(r"(?:办法|规定|细则|规则|意见|措施|决定|通告|标准|实施方案|暂行|若干)$")
+WORDS = ItemWords(noun="规范性文件征求意见公告", bad=f"征求意见期少于{MIN_WORKING_DAYS}个工作日", good="征求意见期符合要求")
+
+
+@register
+class NormativeCommentWindow(Check):
+    """第23项：规范性文件征求意见期不少于7个工作日（起止日均计入）"""
+
+    indicator = "23"
+    slug = "normative-comment-window"
+    scope = "per_item"
+
+    def judge(self, ctx: CheckContext) -> Iterator[Result]:
+        holdings = Holdings(ctx)
+        notices = [doc for doc in ctx.present if is_comment_notice(doc) and is_normative_notice(doc, ctx)]
+        yield from per_item_results(self, ctx, (_verdict(ctx, holdings, doc) for doc in notices), WORDS)
+
+
+def is_normative_notice(doc: Doc, ctx: CheckContext) -> bool:
+    """A 规范性文件 draft; a 重大行政决策 notice (34) only if it also says 规范性文件."""
+    says_normative = NORMATIVE in doc.title or NORMATIVE in doc.text
+    if says_normative:
+        return True
+    return not is_major_decision_notice(doc, ctx) and bool(RULES_DRAFT.search(draft_name(doc.title)))
+
+
+def _verdict(ctx: CheckContext, holdings: Holdings, doc: Doc) -> ItemVerdict:
+    unit = holdings.owner(doc)
+    window = comment_window(doc, holdings.published(doc))
+    if not isinstance(window, CommentWindow):
+        return ItemVerdict(unit, "warn", doc, window)
+    try:
+        days = ctx.calendar.working_days_between(window.start, window.end)
+    except CalendarGap as gap:
+        return ItemVerdict(unit, "warn", doc, f"{window.describe()}，{gap}")
+    status = "pass" if days >= MIN_WORKING_DAYS else "fail"
+    return ItemVerdict(unit, status, doc, f"{window.describe()}，共 {days} 个工作日（不少于 {MIN_WORKING_DAYS} 个）")
