@@ -450,3 +450,25 @@ def normative_year_problem(hits: list[Hit], as_of: dt.date) -> Problem | None:
         return None
     years = "、".join(str(year) for year in missing)
     return Problem("warn", f"{years}年未找到任何行政规范性文件，请补充公开该年度制定的规范性文件（确无制定的请在栏目中说明）")
+
+
+# --- 重大行政决策 (33, 35, 36) and 行政复议 (83, 84) ----------------------------------
+
+MAJOR_DECISION_WORDS = ("重大行政决策", "重大决策")
+
+
+def about_major_decision(corpus: Corpus, doc: Doc) -> bool:
+    """The document or its attachments speak of a 重大行政决策, or name one the configuration lists."""
+    text = corpus.content(doc)
+    return any(word in text for word in MAJOR_DECISION_WORDS + tuple(corpus.ctx.config.major_decisions))
+
+
+EXPERT_PHRASES = (Phrase("专家论证", ("专家评审", "专家咨询", "专家意见", "论证会", "论证意见", "论证报告", "专家评估")),)
+
+RECONSIDERATION = Phrase("行政复议", ("复议",), excludes=("决定书", "复议决定", "答复书"))
+RECONSIDERATION_TERMS = Requirement(
+    name="行政复议受理范围、受理条件和程序",
+    phrases=(RECONSIDERATION,),
+    advice="请公开行政复议案件的受理范围、受理条件和办理程序（如行政复议指南、申请须知）",
+    context=("范围", "条件", "程序|流程"),
+)
