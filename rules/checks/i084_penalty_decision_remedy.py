@@ -1,0 +1,74 @@
+"""第84项（决定书）：公开的行政处罚决定书告知当事人申请行政复议的权利"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from rules.base import Check, CheckContext, Doc, Result, register
+from rules.matching import Phrase, match_title
+from rules.unit_checks import Holdings, ItemVerdict, ItemWords, looks_like_list, per_item_results, table_decisions
+
+PHRASES = (
+    Phrase(
+        "行政处罚决定书",
+        variants=("处罚决定书", "行政处罚决定"),
+        # summaries (双公示, 信息公示), forms and rules, and 复议 decisions are not the 决定书
+        excludes=(
+            "复议", "双公示", "信息公示", "处罚信息", "汇总", "一览", "统计", "告知书", "听证", "裁量",
+            "清单", "目录", "制度", "办法", "规定", "解读",
+        ),
+    ),
+)
+# the narrative of a decision, which a summary row or field list lacks
+DECISION_NARRATIVE = re.compile(r"决定如下|如下处罚|如下决定|作出如下|决定对|决定给予|予以.{0,10}处罚|处以|责令")
+PARTY = re.compile(r"当事人|被处罚人|被处罚单位")
+RECONSIDERATION = re.compile(r"(?:申请|提起|提出)\s*(?:行政)?\s*复\s*议|复议\s*申请")
+LITIGATION = re.compile(r"(?:提起|提出)\s*(?:行政)?\s*诉\s*讼|向人民法院起诉")
+WORDS = ItemWords(noun="行政处罚决定书", bad="未告知申请行政复议的权利", good="已告知复议权利")
+
+
+@register
+class PenaltyDecisionRemedy(Check):
+    """第84项（决定书）：行政处罚决定书告知申请行政复议（及行政诉讼）的权利"""
+
+    indicator = "84"
+    slug = "penalty-decision-remedy"
+    scope = "per_item"
+
+    def judge(self, ctx: CheckContext) -> Iterator[Result]:
+        holdings = Holdings(ctx)
+        items = [doc for doc in ctx.present if _is_decision_document(doc, holdings)]
+        verdicts = (_verdict(holdings, doc) for doc in items if not _parent_is_item(doc, holdings))
+        yield from per_item_results(self, ctx, verdicts, WORDS)
+
+
+def _is_decision_document(doc: Doc, holdings: Holdings) -> bool:
+    if match_title(doc.title, PHRASES) is None or looks_like_list(doc):
+        return False
+    if table_decisions(doc, doc.title):
+        return False
+    text = _full_text(doc, holdings)
+    return not text or bool(PARTY.search(text) and DECISION_NARRATIVE.search(text))
+
+
+def _parent_is_item(doc: Doc, holdings: Holdings) -> bool:
+    parent = holdings.parent_of(doc)
+    return doc.kind == "attachment" and parent is not None and _is_decision_document(parent, holdings)
+
+
+def _full_text(doc: Doc, holdings: Holdings) -> str:
+    """A notice page's text with its attachments' (the 决定书 is often a PDF)."""
+    texts = [doc.text, *(attachment.text for attachment in holdings.attachments_of(doc))]
+    return "".join("".join(texts).split())
+
+
+def _verdict(holdings: Holdings, doc: Doc) -> ItemVerdict:
+    unit = holdings.owner(doc)
+    text = _full_text(doc, holdings)
+    if not text:
+        return ItemVerdict(unit, "warn", doc, "未能读取决定书正文（如扫描件），请人工查看是否告知复议权利")
+    if not RECONSIDERATION.search(text):
+        return ItemVerdict(unit, "fail", doc, "决定书未告知当事人申请行政复议的权利")
+    litigation = "" if LITIGATION.search(text) else "；未见提起行政诉讼的告知"
+    return ItemVerdict(unit, "pass", doc, f"已告知申请行政复议的权利{litigation}")
