@@ -1,0 +1,228 @@
+"""Text and tables out of attachments (pdf, doc(x), xls(x), wps, ofd, txt, zip).
+
+Files are sniffed by their first bytes as well as their extension: government
+sites often serve a .doc that is really a .docx, HTML or RTF. Whatever cannot be
+read says why in ``note``, so a check can tell "empty" from "unreadable".
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from defusedxml import ElementTree as SafeTree
+
+from crawler.encoding import decode_text
+
+ATTACHMENT_EXTENSIONS = frozenset(("pdf", "doc", "docx", "xls", "xlsx", "wps", "ofd", "txt", "zip", "et", "rtf"))
+MAX_TEXT_CHARS = 2_000_000
+MAX_ROWS = 5000
+MAX_PDF_PAGES = 200
+MAX_ZIP_MEMBERS = 50
+MAX_ZIP_UNPACKED = 100 * 1024 * 1024
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass
+class Extracted:
+    text: str = ""
+    tables: list[list[list[str]]] = field(default_factory=list)
+    note: str | None = None
+
+
+def extract_attachment(body: bytes, extension: str) -> Extracted:
+    """Text, tables and an explanatory note for an attachment's bytes."""
+    kind = sniff(body, extension)
+    reader = _READERS.get(kind)
+    if reader is None:
+        return Extracted(note=f"不支持从 .{extension or kind} 文件提取文字")
+    try:
+        result = reader(body)
+    except Exception as error:  # a broken file from the web must never stop the crawl
+        return Extracted(note=f"无法读取 .{extension} 文件: {type(error).__name__}: {str(error)[:200]}")
+    result.text = result.text[:MAX_TEXT_CHARS]
+    if not result.text.strip() and result.note is None:
+        result.note = "文件中没有可提取的文字（可能是扫描件）"
+    return result
+
+
+def sniff(body: bytes, extension: str) -> str:
+    head = body[:1024].lstrip()
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if body.startswith(_OLE_MAGIC):
+        return "xls" if extension in ("xls", "et") else "ole"
+    if body.startswith(b"PK\x03\x04"):
+        return _zip_kind(body, extension)
+    if head[:200].lower().startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<meta")):
+        return "html"
+    return "txt" if extension in ("txt", "") else extension
+
+
+def _zip_kind(body: bytes, extension: str) -> str:
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(body)).namelist())
+    except zipfile.BadZipFile:
+        return extension
+    if "word/document.xml" in names:
+        return "docx"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "OFD.xml" in names:
+        return "ofd"
+    return "zip"
+
+
+def _pdf(body: bytes) -> Extracted:
+    from pdfminer.high_level import extract_text
+
+    return Extracted(text=_tidy(extract_text(io.BytesIO(body), maxpages=MAX_PDF_PAGES)))
+
+
+def _docx(body: bytes) -> Extracted:
+    import docx
+
+    document = docx.Document(io.BytesIO(body))
+    paragraphs = [paragraph.text for paragraph in document.paragraphs]
+    tables = [
+        [[cell.text.strip() for cell in row.cells] for row in table.rows[:MAX_ROWS]] for table in document.tables
+    ]
+    table_text = ["\t".join(row) for table in tables for row in table]
+    return Extracted(text=_tidy("\n".join(paragraphs + table_text)), tables=[t for t in tables if len(t) >= 2])
+
+
+def _xlsx(body: bytes) -> Extracted:
+    import openpyxl  # uses defusedxml when it is installed
+
+    workbook = openpyxl.load_workbook(io.BytesIO(body), read_only=True, data_only=True)
+    tables = []
+    for sheet in workbook.worksheets:
+        rows = []
+        for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS):
+            cells = ["" if value is None else str(value).strip() for value in row]
+            if any(cells):
+                rows.append(cells)
+        if rows:
+            tables.append(rows)
+    workbook.close()
+    return _from_tables(tables)
+
+
+def _xls(body: bytes) -> Extracted:
+    import xlrd
+
+    book = xlrd.open_workbook(file_contents=body, on_demand=True)
+    tables = []
+    for sheet in book.sheets():
+        rows = []
+        for index in range(min(sheet.nrows, MAX_ROWS)):
+            cells = [_cell_text(value) for value in sheet.row_values(index)]
+            if any(cells):
+                rows.append(cells)
+        if rows:
+            tables.append(rows)
+    return _from_tables(tables)
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _from_tables(tables: list[list[list[str]]]) -> Extracted:
+    text = "\n".join("\t".join(cell for cell in row if cell) for table in tables for row in table)
+    return Extracted(text=text, tables=[table for table in tables if len(table) >= 2])
+
+
+def _txt(body: bytes) -> Extracted:
+    return Extracted(text=_tidy(decode_text(body)[0]))
+
+
+def _html(body: bytes) -> Extracted:
+    from crawler.extract import extract_page
+
+    page = extract_page(body, "about:blank")
+    return Extracted(text=page.text, tables=page.tables)
+
+
+def _rtf(body: bytes) -> Extracted:
+    text = body.decode("latin-1")
+    # \'xx escapes hold bytes of the document's ANSI code page (GBK in Chinese Word)
+    raw = re.sub(r"\\'([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), text)
+    raw = re.sub(r"\\par[d]?\b", "\n", raw)
+    raw = re.sub(r"\\[a-zA-Z]+-?\d* ?|[{}]", "", raw)
+    decoded = raw.encode("latin-1", errors="ignore").decode("gb18030", errors="replace")
+    return Extracted(text=_tidy(decoded))
+
+
+def _ofd(body: bytes) -> Extracted:
+    """OFD (GB/T 33190): a zip of XML pages whose TextCode elements hold the text."""
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    pages = sorted(
+        (name for name in archive.namelist() if re.search(r"Pages/Page_?\d+/Content\.xml$", name)),
+        key=lambda name: [int(part) for part in re.findall(r"\d+", name)],
+    )
+    lines = []
+    for name in pages:
+        root = SafeTree.fromstring(archive.read(name))
+        lines += [node.text or "" for node in root.iter() if node.tag.endswith("TextCode")]
+    return Extracted(text=_tidy("\n".join(lines)))
+
+
+def _zip(body: bytes) -> Extracted:
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    members = [info for info in archive.infolist() if not info.is_dir()][:MAX_ZIP_MEMBERS]
+    if sum(info.file_size for info in members) > MAX_ZIP_UNPACKED:
+        return Extracted(note="压缩包解压后过大，未提取")
+    texts, tables, skipped = [], [], []
+    for info in members:
+        name = _member_name(info)
+        extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if extension == "zip" or extension not in ATTACHMENT_EXTENSIONS:
+            skipped.append(name)
+            continue
+        inner = extract_attachment(archive.read(info), extension)
+        texts.append(f"【{name}】\n{inner.text}")
+        tables += inner.tables
+    note = f"压缩包中未提取: {', '.join(skipped)}" if skipped else None
+    return Extracted(text="\n".join(texts), tables=tables, note=note)
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    # Chinese Windows zips store GBK names without the UTF-8 flag; zipfile reads them as cp437
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("gb18030")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
+def _ole(body: bytes) -> Extracted:
+    return Extracted(note="旧版 Word/WPS 二进制文件（.doc/.wps）暂无维护中的解析库，未提取文字")
+
+
+def _tidy(text: str) -> str:
+    lines = (re.sub(r"[ \t\u00a0\u3000]+", " ", line).strip() for line in text.replace("\r", "\n").split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+_READERS = {
+    "pdf": _pdf,
+    "docx": _docx,
+    "xlsx": _xlsx,
+    "xls": _xls,
+    "et": _xls,
+    "txt": _txt,
+    "html": _html,
+    "rtf": _rtf,
+    "ofd": _ofd,
+    "zip": _zip,
+    "ole": _ole,
+}

@@ -1,0 +1,40 @@
+"""The crawl itself, in its own process: ``python -m crawler.child JOB RESULT``.
+
+JOB is a pickle written by crawler.runner; RESULT receives {"finish_reason", "error"}.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import sys
+import traceback
+from pathlib import Path
+
+
+def main(job_path: str, result_path: str) -> int:
+    outcome = {"finish_reason": None, "error": None}
+    try:
+        from scrapy.crawler import CrawlerProcess
+
+        from crawler.runner import build_settings
+        from crawler.spiders.portal import PortalSpider
+
+        job = pickle.loads(Path(job_path).read_bytes())
+        settings = build_settings(job["config"], job["db_url"], job["run_id"], job["progress"], job["overrides"])
+        process = CrawlerProcess(settings)
+        crawler = process.create_crawler(PortalSpider)
+        process.crawl(crawler)
+        process.start()
+        outcome["finish_reason"] = crawler.stats.get_value("finish_reason")
+        if crawler.stats.get_value("log_count/ERROR") and outcome["finish_reason"] is None:
+            outcome["error"] = "the crawl stopped with errors (see the log)"
+    except BaseException as error:  # noqa: BLE001 - the parent needs one line whatever happened
+        outcome["error"] = f"{type(error).__name__}: {error}"
+        traceback.print_exc()
+    Path(result_path).write_text(json.dumps(outcome))
+    return 0 if outcome["finish_reason"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2]))

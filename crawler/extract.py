@@ -1,0 +1,407 @@
+"""What a crawled HTML page says: title, published date, main text, fields, tables, links.
+
+Pure functions over bytes, so every CMS quirk can be tested on saved pages
+without a crawl. Government portals are built from a handful of CMSs (TRS,
+Hanweb, EmpireCMS, DedeCMS …); nothing here names one site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+import lxml.html
+from lxml import etree
+
+from crawler.encoding import decode_html
+from rules.dates import find_dates, last_date, parse_date
+
+CJK = r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+_SPACE_NEAR_CJK = re.compile(rf"(?<=[{CJK}]) | (?=[{CJK}])")
+
+_BLOCK = frozenset(
+    "p div br li ul ol tr table tbody thead h1 h2 h3 h4 h5 h6 section article header footer "
+    "dd dt dl blockquote pre hr form nav aside center title option".split()
+)
+_CELL = frozenset(("td", "th"))
+_SKIP = frozenset(("script", "style", "noscript", "template", "iframe", "object", "svg", "select", "textarea"))
+
+# labels of the 信息公开 index table and of article headers (label：value)
+FIELD_LABELS = (
+    "信息索引号", "索引号", "发布机构", "发文机关", "发文单位", "公开机构", "发布单位", "发文字号", "发文号", "文号",
+    "成文日期", "成文时间", "发文日期", "发布日期", "发布时间", "公开日期", "生成日期", "生效日期", "实施日期",
+    "废止日期", "有效性", "时效", "主题分类", "主题词", "体裁分类", "组配分类", "服务对象分类", "信息分类",
+    "公开方式", "公开范围", "公开形式", "公开时限", "信息来源", "文章来源", "来源", "作者", "责任编辑",
+    "关键词", "信息名称", "标题", "名称", "公告时间", "公告日期", "浏览次数", "点击数", "访问量", "字体大小", "字号",
+)
+# labels that end the previous value but are not worth keeping
+_COUNTER_LABELS = frozenset(("浏览次数", "点击数", "访问量", "字体大小", "字号"))
+_LABELS = "|".join(sorted(FIELD_LABELS, key=len, reverse=True))
+_LABEL_START = re.compile(rf"\s*[【\[]?\s*(?:{_LABELS})\s*[】\]]?\s*[:：]")
+_LABEL_MARK = re.compile(rf"[【\[]?\s*({_LABELS})\s*[】\]]?\s*[:：]")
+_LABEL_CELL = re.compile(rf"^\s*({_LABELS})\s*[:：]?\s*$")
+PUBLISHED_FIELDS = ("发布日期", "发布时间", "公开日期", "公告时间", "公告日期")
+SIGNED_FIELDS = ("成文日期", "成文时间", "发文日期")
+PUBDATE_META = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time", "dc.date")
+TITLE_META = ("articletitle",)
+
+_CONTENT_HINT = re.compile(
+    r"trs_editor|zoom|ucap-content|article|content|zhengwen|\bzw\b|detail|main-?te?xt|\btext\b|wenzhang|xilan",
+    re.I,
+)
+_ENTRY_TAGS = frozenset(("li", "tr", "dl", "p", "dd", "div", "span", "td"))
+_TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|--?|—+|–)\s*")
+
+
+@dataclass
+class Link:
+    url: str
+    text: str
+    list_date: dt.date | None = None
+
+
+@dataclass
+class Page:
+    title: str
+    published_on: dt.date | None
+    published_source: str | None
+    text: str
+    encoding: str
+    meta: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, str] = field(default_factory=dict)
+    tables: list[list[list[str]]] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    pagination: list[str] = field(default_factory=list)
+
+
+def normalise(text: str) -> str:
+    """One line of text as a reader sees it: no runs of spaces, none between Chinese characters.
+
+    Text nodes split across elements join with spaces (``〔 2018 〕 45 号``); Chinese
+    puts no spaces between words, so a space touching a CJK character is dropped.
+    """
+    return _SPACE_NEAR_CJK.sub("", _SPACES.sub(" ", text)).strip()
+
+
+def normalise_block(text: str) -> str:
+    lines = (normalise(line) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def parse_html(html: str) -> lxml.html.HtmlElement:
+    # lxml refuses str input that declares an encoding in an XML prolog
+    html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)
+    try:
+        return lxml.html.document_fromstring(html or "<html></html>")
+    except etree.ParserError:
+        return lxml.html.document_fromstring("<html></html>")
+
+
+def extract_page(
+    body: bytes | str, url: str, *, header_charset: str | None = None, list_date: dt.date | None = None
+) -> Page:
+    html, encoding = (body, "utf-8") if isinstance(body, str) else decode_html(body, header_charset)
+    root = parse_html(html)
+    meta = extract_meta(root)
+    links = extract_links(root, url)
+    # scripts and styles are not text; pagination scripts are read from the source
+    etree.strip_elements(root, "script", "style", "noscript", "template", with_tail=False)
+    fields, field_origin = extract_fields(root)
+    main = main_content(root)
+    text = element_text(main) if main is not None else ""
+    published, source = published_date(meta, fields, field_origin, list_date, text)
+    return Page(
+        title=extract_title(root, meta),
+        published_on=published,
+        published_source=source,
+        text=text,
+        encoding=encoding,
+        meta=meta,
+        fields=fields,
+        tables=extract_tables(root),
+        links=links,
+        pagination=pagination_urls(html, url, links),
+    )
+
+
+def element_text(element: lxml.html.HtmlElement) -> str:
+    """Visible text with line breaks at block elements, normalised line by line."""
+    parts: list[str] = []
+    walker = etree.iterwalk(element, events=("start", "end", "comment", "pi"))
+    for event, node in walker:
+        if event in ("comment", "pi"):
+            parts.append(node.tail or "")
+            continue
+        tag = node.tag
+        if event == "start":
+            if tag in _SKIP:
+                walker.skip_subtree()
+                continue
+            parts.append("\n" if tag in _BLOCK else " " if tag in _CELL else "")
+            parts.append(node.text or "")
+            continue
+        if tag in _BLOCK:
+            parts.append("\n")
+        if node is not element:
+            parts.append(node.tail or "")
+    return normalise_block("".join(parts))
+
+
+def extract_meta(root: lxml.html.HtmlElement) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for node in root.iter("meta"):
+        name = (node.get("name") or node.get("property") or "").strip()
+        if name and name not in meta:
+            meta[name] = normalise(node.get("content") or "")
+    return meta
+
+
+def _meta_value(meta: dict[str, str], names: tuple[str, ...]) -> str:
+    lowered = {key.lower(): value for key, value in meta.items()}
+    return next((lowered[name] for name in names if lowered.get(name)), "")
+
+
+def extract_title(root: lxml.html.HtmlElement, meta: dict[str, str]) -> str:
+    from_meta = _meta_value(meta, TITLE_META)
+    if from_meta:
+        return from_meta
+    title_tag = normalise(" ".join(node.text_content() for node in root.iter("title")))
+    heading = _article_heading(root, title_tag)
+    if heading:
+        return heading
+    segments = [part for part in _TITLE_SPLIT.split(title_tag) if part]
+    longest = max(segments, key=len, default="")
+    return longest if len(longest) >= 4 else title_tag
+
+
+def _article_heading(root: lxml.html.HtmlElement, title_tag: str) -> str:
+    candidates = []
+    for node in root.iter("h1", "h2", "h3", "div", "p", "span", "td", "strong"):
+        hint = f"{node.get('class', '')} {node.get('id', '')}".lower()
+        if node.tag in ("div", "p", "span", "td", "strong") and "title" not in hint and "biaoti" not in hint:
+            continue
+        text = normalise(node.text_content())
+        if 4 <= len(text) <= 200 and "\n" not in text:
+            candidates.append((node, text))
+    # the heading the <title> repeats is the article's own, not a site banner
+    repeated = [text for _node, text in candidates if title_tag and text in title_tag]
+    if repeated:
+        return max(repeated, key=len)
+    for node, text in candidates:
+        if node.tag == "h1" and len(text) >= 6 and not node.xpath("ancestor::a|.//img|ancestor::header|ancestor::nav"):
+            return text
+    return ""
+
+
+def extract_fields(root: lxml.html.HtmlElement) -> tuple[dict[str, str], dict[str, str]]:
+    """Index-table and article-header fields, and where each came from ("index" or "header")."""
+    fields: dict[str, str] = {}
+    origin: dict[str, str] = {}
+
+    def keep(label: str, value: str, node: lxml.html.HtmlElement) -> None:
+        value = value.strip(" ：:|")
+        if value and label not in fields and label not in _COUNTER_LABELS and not _LABEL_MARK.search(value):
+            fields[label] = value[:200]
+            origin[label] = "index" if node.xpath("ancestor-or-self::td|ancestor-or-self::th") else "header"
+
+    for row in root.iter("tr"):
+        cells = [cell for cell in row if cell.tag in _CELL]
+        texts = [normalise(cell.text_content()) for cell in cells]
+        for index, (label_text, value) in enumerate(zip(texts, texts[1:])):
+            match = _LABEL_CELL.match(label_text)
+            if match and not _LABEL_CELL.match(value):
+                keep(match.group(1), value, cells[index])
+    body = root.find("body")
+    for node in (body if body is not None else root).iter():
+        # a label opens the element's own text: 「<span>来源：<b>县司法局</b></span>」
+        if not isinstance(node.tag, str) or not _LABEL_START.match(node.text or ""):
+            continue
+        text = normalise(node.text_content())
+        if len(text) > 300:
+            continue
+        for label, value in _label_values(text):
+            keep(label, value or _following_text(node), node)
+    return fields, origin
+
+
+def _label_values(text: str) -> list[tuple[str, str]]:
+    marks = list(_LABEL_MARK.finditer(text))
+    return [
+        (mark.group(1), text[mark.end() : marks[i + 1].start() if i + 1 < len(marks) else len(text)])
+        for i, mark in enumerate(marks)
+    ]
+
+
+def _following_text(node: lxml.html.HtmlElement) -> str:
+    """The value of a label element that holds only the label: its tail or next sibling."""
+    if normalise(node.tail or ""):
+        return normalise(node.tail)
+    sibling = node.getnext()
+    return normalise(sibling.text_content())[:200] if sibling is not None else ""
+
+
+def published_date(
+    meta: dict[str, str], fields: dict[str, str], origin: dict[str, str], list_date: dt.date | None, text: str
+) -> tuple[dt.date | None, str | None]:
+    """The published date in CHECKS.md's order, and which source gave it."""
+    value = parse_date(_meta_value(meta, PUBDATE_META))
+    if value:
+        return value, "meta"
+    for label in PUBLISHED_FIELDS:
+        value = parse_date(fields.get(label, ""))
+        if value:
+            return value, origin.get(label, "header")
+    if list_date:
+        return list_date, "list"
+    for label in SIGNED_FIELDS:
+        value = parse_date(fields.get(label, ""))
+        if value:
+            return value, "signature"
+    value = signature_date(text)
+    return (value, "signature") if value else (None, None)
+
+
+def signature_date(text: str) -> dt.date | None:
+    """The 落款 date closing a document; signatures are written 年月日, never as 2021-04-09."""
+    tail = text[-300:]
+    value = last_date(tail)
+    if value is None:
+        return None
+    return value if any(m.value == value and "年" in m.raw for m in find_dates(tail)) else None
+
+
+def main_content(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The article body: the richest content-like container, narrowed to its core."""
+    body = root.find("body")
+    if body is None:
+        return root
+    candidates = [
+        node
+        for node in body.iter("div", "td", "article", "section", "span", "founder-content")
+        if _CONTENT_HINT.search(f"{node.get('class', '')} {node.get('id', '')}")
+    ]
+    scored = {node: _own_text_length(node) for node in candidates}
+    scored = {node: score for node, score in scored.items() if score >= 20}
+    if not scored:
+        parent = _paragraph_parent(body)
+        return parent if parent is not None else body
+    best = max(scored, key=scored.get)
+    while True:
+        inner = [node for node in scored if node is not best and _is_descendant(node, best)]
+        narrower = [node for node in inner if scored[node] >= 0.6 * scored[best]]
+        if not narrower:
+            return best
+        best = max(narrower, key=scored.get)
+
+
+def _own_text_length(node: lxml.html.HtmlElement) -> int:
+    """Length of text outside links: navigation is mostly links, articles mostly not."""
+    total = len(_SPACES.sub("", node.text_content()))
+    linked = sum(len(_SPACES.sub("", link.text_content())) for link in node.iter("a"))
+    return total - linked
+
+
+def _is_descendant(node: lxml.html.HtmlElement, ancestor: lxml.html.HtmlElement) -> bool:
+    parent = node.getparent()
+    while parent is not None:
+        if parent is ancestor:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _paragraph_parent(body: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    weights: dict[lxml.html.HtmlElement, int] = {}
+    for paragraph in body.iter("p"):
+        parent = paragraph.getparent()
+        if parent is not None:
+            weights[parent] = weights.get(parent, 0) + len(paragraph.text_content().strip())
+    return max(weights, key=weights.get) if weights else None
+
+
+def extract_tables(root: lxml.html.HtmlElement) -> list[list[list[str]]]:
+    """Innermost tables with at least two rows, as rows of cell text (layout tables hold tables)."""
+    tables = []
+    for table in root.iter("table"):
+        if table.find(".//table") is not None:
+            continue
+        rows = []
+        for row in table.iter("tr"):
+            cells = [normalise(element_text(cell).replace("\n", " "))[:1000] for cell in row if cell.tag in _CELL]
+            if any(cells):
+                rows.append(cells)
+        if len(rows) >= 2:
+            tables.append(rows)
+    return tables
+
+
+def extract_links(root: lxml.html.HtmlElement, url: str) -> list[Link]:
+    base = urljoin(url, (root.xpath("string(//base/@href)") or "").strip())
+    links = []
+    for anchor in root.iter("a", "area"):
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
+            continue
+        text = normalise(anchor.text_content()) or normalise(anchor.get("title") or "")
+        links.append(Link(urljoin(base, href), text[:300], _entry_date(anchor)))
+    return links
+
+
+def _entry_date(anchor: lxml.html.HtmlElement) -> dt.date | None:
+    """The date printed beside a link in a list entry (``<li><a>…</a><span>2021-04-09</span></li>``)."""
+    node = anchor
+    for _level in range(3):
+        node = node.getparent()
+        if node is None or node.tag not in _ENTRY_TAGS:
+            return None
+        if sum(1 for _ in node.iter("a")) > 1:
+            return None
+        text = normalise(node.text_content().replace(anchor.text_content(), " ", 1))
+        dates = [match.value for match in find_dates(text) if match.has_year]
+        if dates:
+            return dates[0]
+    return None
+
+
+_TRS_PAGER = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([\w.-]+)['\"]\s*,\s*['\"](\w+)['\"]")
+_COUNT_PAGE = re.compile(r"\b(?:var\s+)?(?:countPage|pageCount|totalPage|totalPages|page_count|maxPage)\s*[=:]\s*['\"]?(\d+)", re.I)
+_PREFIX = re.compile(r"\bprefixName\s*=\s*['\"]([\w.-]+)['\"]", re.I)
+_SUFFIX = re.compile(r"\bsuffixName\s*=\s*['\"](\w+)['\"]", re.I)
+_TOTAL_PAGES_TEXT = re.compile(r"共\s*(\d{1,4})\s*页")
+_PAGE_PARAM = re.compile(r"([?&](?:page|pageNo|pageno|pageIndex|pageindex|curPage|currentPage|pn|p)=)(\d{1,4})(?=&|$)")
+MAX_LIST_PAGES = 500
+
+
+def pagination_urls(html: str, url: str, links: list[Link]) -> list[str]:
+    """List pages a script or a page counter announces but no link reaches."""
+    found: list[str] = []
+    trs = _TRS_PAGER.search(html)
+    if trs:
+        count, prefix, suffix = int(trs.group(1)), trs.group(3), trs.group(4)
+        found += [urljoin(url, f"{prefix}_{index}.{suffix}") for index in range(1, min(count, MAX_LIST_PAGES))]
+    else:
+        count_match = _COUNT_PAGE.search(html)
+        prefix, suffix = _PREFIX.search(html), _SUFFIX.search(html)
+        if count_match and prefix and suffix:
+            count = int(count_match.group(1))
+            found += [
+                urljoin(url, f"{prefix.group(1)}_{index}.{suffix.group(1)}") for index in range(1, min(count, MAX_LIST_PAGES))
+            ]
+    found += _query_pages(html, url, links)
+    return found
+
+
+def _query_pages(html: str, url: str, links: list[Link]) -> list[str]:
+    total_match = _TOTAL_PAGES_TEXT.search(html) or _COUNT_PAGE.search(html)
+    if not total_match:
+        return []
+    total = min(int(total_match.group(1)), MAX_LIST_PAGES)
+    for link in [Link(url, ""), *links]:
+        page = _PAGE_PARAM.search(link.url)
+        if page and link.url.split("?")[0] == url.split("?")[0]:
+            template = link.url
+            return [_PAGE_PARAM.sub(lambda m, n=n: f"{m.group(1)}{n}", template, count=1) for n in range(1, total + 1)]
+    return []

@@ -1,0 +1,50 @@
+"""Scrapy settings for fazhi: polite defaults for small county servers.
+
+The county configuration ([crawl] in the TOML) overrides the limits at run time
+(crawler.runner.build_settings); these are the values when it says nothing.
+"""
+
+BOT_NAME = "fazhi"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# a government site is a public service, not a target: identify, obey, go slowly
+USER_AGENT = "fazhi/0.1 (+rule-of-law site check)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16  # across all configured domains
+CONCURRENT_REQUESTS_PER_DOMAIN = 2  # county servers are small
+DOWNLOAD_DELAY = 1.0  # seconds between requests to one domain
+DOWNLOAD_DELAY_JITTER = 0.5  # 0.5×–1.5× the delay, like a person
+AUTOTHROTTLE_ENABLED = True  # slow down further when the server slows down
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30  # a county server that needs longer is down for our purpose
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 520, 522, 524, 408, 429]
+FAZHI_RETRY_BACKOFF = 1.0  # seconds before the first retry, doubled for each further one
+FAZHI_RETRY_BACKOFF_MAX = 30.0
+DEPTH_LIMIT = 12
+DEPTH_PRIORITY = 1  # breadth first: every section's first pages before deep pagination
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024  # pages; attachments get their own limit per request
+DOWNLOAD_WARNSIZE = 0
+COOKIES_ENABLED = True  # some CMSs set a session cookie before serving lists
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "WARNING"
+# 404/410 are answers (the document is absent); 304 means "unchanged since last night"
+HTTPERROR_ALLOWED_CODES = [304, 404, 410]
+REFERER_ENABLED = True
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.ScopeMiddleware": 50,
+    "crawler.middlewares.BackoffMiddleware": 60,
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,  # ScopeMiddleware does its work
+}
+ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+EXTENSIONS = {"crawler.progress.Progress": 500}
+
+FAZHI_STORE_BATCH = 200  # documents per commit
+FAZHI_STORE_INTERVAL = 2.0  # seconds between commits at most

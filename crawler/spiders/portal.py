@@ -1,0 +1,318 @@
+"""One config-driven spider for every county portal.
+
+It follows every in-scope link and every list page a pager script announces,
+turns each HTML page and attachment into a DocumentItem, and every failed fetch
+into a FetchErrorItem. Documents unchanged since the previous run (304, or the
+same bytes) become ReusedItems and their links come from the link cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from urllib.parse import unquote, urlsplit
+
+import scrapy
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
+from sqlalchemy.orm import Session
+from twisted.internet.defer import CancelledError
+from twisted.internet.error import ConnectError, DNSLookupError, TCPTimedOutError, TimeoutError
+from twisted.web._newclient import ResponseFailed
+
+from crawler.attachments import extract_attachment, sniff
+from crawler.extract import Link, extract_page
+from crawler.items import DocumentItem, FetchErrorItem, ReusedItem
+from crawler.middlewares import OFFSITE, PRIVATE
+from crawler.store import Previous, load_links, previous_documents
+from crawler.urls import canonical_url, extension_of, in_domains, is_attachment_url, is_skipped, is_trap
+from storage.db import load_snapshot, open_engine
+
+_ATTACHMENT_TYPES = re.compile(r"pdf|msword|officedocument|ms-excel|ms-works|wps|ofd|zip|octet-stream|rtf|kswps|\bet\b")
+_GENERIC_LINK_TEXT = re.compile(r"^(?:附件\d*[:：]?|点击)?(?:下载|查看|附件|打开|详情|原文)?(?:附件)?$")
+_ATTACHMENT_PREFIX = re.compile(r"^(?:附件\s*\d*\s*[:：.、]?\s*)")
+_FILENAME = re.compile(r"filename\*?=(?:UTF-8'')?[\"']?([^\"';]+)", re.I)
+
+
+class PortalSpider(scrapy.Spider):
+    name = "portal"
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        spider.config = settings["FAZHI_CONFIG"]
+        spider.max_pages = settings.getint("FAZHI_MAX_PAGES")
+        spider.attachment_bytes = settings.getint("FAZHI_MAX_ATTACHMENT_BYTES")
+        spider.engine = open_engine(settings["FAZHI_DB_URL"])
+        spider.session = Session(spider.engine)
+        spider.previous = previous_documents(spider.session, settings.getint("FAZHI_RUN_ID"))
+        return spider
+
+    @property
+    def seen(self) -> set[str]:
+        # kept in the JOBDIR state, so a resumed crawl does not schedule twice
+        return self._state().setdefault("seen", set())
+
+    def _state(self) -> dict:
+        if not hasattr(self, "state"):
+            self.state = {}
+        return self.state
+
+    async def start(self):
+        for url in self.config.crawl.start_urls:
+            request = self._follow_one(Link(url, ""), parent=None, published=None)
+            if request is not None:
+                yield request
+
+    def closed(self, reason):
+        self.session.close()
+        self.engine.dispose()
+
+    # ---- responses -------------------------------------------------------------
+
+    def parse(self, response):
+        url = canonical_url(response.url)
+        previous = self.previous.get(canonical_url(response.request.url)) or self.previous.get(url)
+        if response.status == 304 and previous is not None:
+            yield from self._reuse(response, url, previous)
+            return
+        if response.status in (404, 410) or response.status == 304:
+            yield self._absent(response, url)
+            return
+        digest = hashlib.sha256(response.body).hexdigest()
+        if previous is not None and previous.sha256 == digest:
+            yield from self._reuse(response, url, previous)
+            return
+        if self._is_attachment(response):
+            yield self._attachment(response, url, digest)
+            return
+        yield from self._page(response, url, digest)
+
+    def _page(self, response, url: str, digest: str) -> Iterator:
+        meta = response.meta
+        page = extract_page(response.body, url, header_charset=_charset(response), list_date=meta.get("list_date"))
+        links = _link_rows(page)
+        yield DocumentItem(
+            **self._common(response, url, "page"),
+            title=page.title or meta.get("link_text") or "",
+            published_on=page.published_on,
+            published_source=page.published_source,
+            text=page.text,
+            meta=page.meta,
+            fields=page.fields,
+            tables=page.tables,
+            encoding=page.encoding,
+            body=response.body,
+            sha256=digest,
+            links=links,
+        )
+        yield from self._follow(links, url, page.published_on)
+
+    def _attachment(self, response, url: str, digest: str) -> DocumentItem:
+        extension = self._extension(response, url)
+        extracted = extract_attachment(response.body, extension)
+        meta = response.meta
+        return DocumentItem(
+            **self._common(response, url, "attachment"),
+            title=_attachment_title(meta.get("link_text"), self._filename(response, url)),
+            published_on=meta.get("parent_published"),
+            published_source="parent" if meta.get("parent_published") else None,
+            text=extracted.text,
+            tables=extracted.tables,
+            extraction_note=extracted.note,
+            body=response.body,
+            sha256=digest,
+            extension=extension,
+        )
+
+    def _reuse(self, response, url: str, previous: Previous) -> Iterator:
+        meta = response.meta
+        yield ReusedItem(
+            url=url,
+            previous_id=previous.id,
+            fetched_at=_now(),
+            parent_url=meta.get("parent_url"),
+            link_text=meta.get("link_text"),
+            list_date=meta.get("list_date"),
+            etag=_header(response, "ETag") or previous.etag,
+            last_modified=_header(response, "Last-Modified") or previous.last_modified,
+        )
+        if meta.get("kind") == "attachment" or previous.sha256 is None:
+            return
+        links = load_links(self.session, url, previous.sha256)
+        if links is None:
+            links = self._links_from_snapshot(url, previous.sha256)
+        yield from self._follow(links, url, None)
+
+    def _links_from_snapshot(self, url: str, digest: str) -> list[list]:
+        snapshot = load_snapshot(self.session, digest)
+        if snapshot is None:
+            return []
+        page = extract_page(snapshot[0], url)
+        return _link_rows(page)
+
+    def _absent(self, response, url: str) -> DocumentItem:
+        kind = response.meta.get("kind", "page")
+        return DocumentItem(**self._common(response, url, kind), extension=extension_of(url) or None)
+
+    def _common(self, response, url: str, kind: str) -> dict:
+        meta = response.meta
+        return {
+            "url": url,
+            "kind": kind,
+            "http_status": response.status,
+            "parent_url": meta.get("parent_url"),
+            "link_text": meta.get("link_text"),
+            "list_date": meta.get("list_date"),
+            "content_type": _header(response, "Content-Type"),
+            "etag": _header(response, "ETag"),
+            "last_modified": _header(response, "Last-Modified"),
+            "fetched_at": _now(),
+        }
+
+    def _is_attachment(self, response) -> bool:
+        if response.meta.get("kind") == "attachment":
+            return True
+        content_type = (_header(response, "Content-Type") or "").lower()
+        if "html" in content_type:
+            return False
+        if "attachment" in (_header(response, "Content-Disposition") or "").lower():
+            return True
+        if content_type:
+            return bool(_ATTACHMENT_TYPES.search(content_type))
+        return sniff(response.body, "") not in ("html", "txt")
+
+    def _extension(self, response, url: str) -> str:
+        name = self._filename(response, url)
+        extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        return extension or sniff(response.body, "")
+
+    def _filename(self, response, url: str) -> str:
+        disposition = _header(response, "Content-Disposition") or ""
+        match = _FILENAME.search(disposition)
+        if match:
+            return unquote(match.group(1)).strip()
+        return unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+
+    # ---- requests ---------------------------------------------------------------
+
+    def _follow(self, links: Iterable[list], parent: str, published: dt.date | None) -> Iterator[scrapy.Request]:
+        for target, text, list_date in links:
+            request = self._follow_one(Link(target, text, _date(list_date)), parent, published)
+            if request is not None:
+                yield request
+
+    def _follow_one(self, link: Link, parent: str | None, published: dt.date | None) -> scrapy.Request | None:
+        try:
+            url = canonical_url(link.url)
+        except ValueError:
+            return None
+        if url in self.seen or not url.startswith(("http://", "https://")):
+            return None
+        if not in_domains(url, self.config.crawl.allowed_domains) or is_skipped(url) or is_trap(url):
+            return None
+        state = self._state()
+        if state.get("scheduled", 0) >= self.max_pages:
+            return None
+        self.seen.add(url)
+        state["scheduled"] = state.get("scheduled", 0) + 1
+        kind = "attachment" if is_attachment_url(url) else "page"
+        meta = {"kind": kind, "parent_url": parent, "link_text": link.text or None, "list_date": link.list_date}
+        if kind == "attachment":
+            meta |= {"download_maxsize": self.attachment_bytes, "parent_published": published}
+        return scrapy.Request(url, callback=self.parse, errback=self.on_error, headers=self._conditional(url), meta=meta)
+
+    def _conditional(self, url: str) -> dict[str, str]:
+        previous = self.previous.get(url)
+        headers = {}
+        if previous is not None and previous.etag:
+            headers["If-None-Match"] = previous.etag
+        if previous is not None and previous.last_modified:
+            headers["If-Modified-Since"] = previous.last_modified
+        return headers
+
+    # ---- failures ---------------------------------------------------------------
+
+    def on_error(self, failure):
+        request = failure.request
+        url = canonical_url(request.url)
+        if failure.check(IgnoreRequest) and str(failure.value) == OFFSITE:
+            return
+        if failure.check(DownloadCancelledError, CancelledError) and request.meta.get("kind") == "attachment":
+            limit = self.attachment_bytes / 1024 / 1024
+            yield DocumentItem(
+                url=url,
+                kind="attachment",
+                http_status=200,
+                title=_attachment_title(request.meta.get("link_text"), unquote(urlsplit(url).path.rsplit("/", 1)[-1])),
+                parent_url=request.meta.get("parent_url"),
+                link_text=request.meta.get("link_text"),
+                extension=extension_of(url) or None,
+                published_on=request.meta.get("parent_published"),
+                extraction_note=f"附件超过 {limit:g} MB 上限，未下载",
+                fetched_at=_now(),
+            )
+            return
+        reason, status = _failure_reason(failure)
+        yield FetchErrorItem(url=url, reason=reason, http_status=status)
+
+
+def _failure_reason(failure) -> tuple[str, int | None]:
+    if failure.check(HttpError):
+        status = failure.value.response.status
+        return f"HTTP {status}", status
+    if failure.check(IgnoreRequest):
+        message = str(failure.value)
+        if message == PRIVATE:
+            return "地址属于本机或内网，未抓取（crawl.allow_private_addresses 未开启）", None
+        if "robots" in message.lower():
+            return "robots.txt 禁止抓取", None
+        return f"未抓取: {message}", None
+    if failure.check(TimeoutError, TCPTimedOutError):
+        return "超时", None
+    if failure.check(DNSLookupError):
+        return "域名解析失败", None
+    if failure.check(ConnectError):
+        return f"连接失败: {failure.value}", None
+    if failure.check(ResponseFailed):
+        return "连接中断", None
+    return f"{failure.type.__name__}: {failure.value}"[:300], None
+
+
+def _link_rows(page) -> list[list]:
+    rows = [[link.url, link.text, _iso(link.list_date)] for link in page.links]
+    return rows + [[target, "", None] for target in page.pagination]
+
+
+def _attachment_title(link_text: str | None, filename: str) -> str:
+    text = _ATTACHMENT_PREFIX.sub("", (link_text or "").strip())
+    if len(text) >= 4 and not _GENERIC_LINK_TEXT.match(text):
+        return text
+    return filename
+
+
+def _charset(response) -> str | None:
+    match = re.search(r"charset=([\w-]+)", _header(response, "Content-Type") or "", re.I)
+    return match.group(1) if match else None
+
+
+def _header(response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _date(value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)

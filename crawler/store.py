@@ -1,0 +1,73 @@
+"""The crawler's side of the store: last night's documents, and links of unchanged pages.
+
+A page that did not change since the previous run is not parsed again; its
+outgoing links come from ``crawl_links``, keyed by URL and content hash, so the
+crawl still reaches everything behind it.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, LargeBinary, String, select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from storage.models import Document, Run
+
+
+class CrawlBase(DeclarativeBase):
+    pass
+
+
+class PageLinks(CrawlBase):
+    __tablename__ = "crawl_links"
+
+    url: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    links: Mapped[bytes] = mapped_column(LargeBinary)  # zlib-compressed JSON [[url, text, list_date], …]
+
+
+@dataclass(frozen=True)
+class Previous:
+    id: int
+    sha256: str | None
+    etag: str | None
+    last_modified: str | None
+
+
+def create_tables(engine: Engine) -> None:
+    CrawlBase.metadata.create_all(engine)
+
+
+def previous_documents(session: Session, run_id: int) -> dict[str, Previous]:
+    """The last completed run's successfully fetched documents, by URL."""
+    previous = session.scalars(
+        select(Run.id).where(Run.id < run_id, Run.status.in_(("crawled", "checked"))).order_by(Run.id.desc()).limit(1)
+    ).first()
+    if previous is None:
+        return {}
+    rows = session.execute(
+        select(Document.id, Document.url, Document.sha256, Document.etag, Document.last_modified).where(
+            Document.run_id == previous, Document.http_status == 200
+        )
+    )
+    return {url: Previous(doc_id, sha, etag, modified) for doc_id, url, sha, etag, modified in rows}
+
+
+def load_links(session: Session, url: str, sha256: str) -> list[list] | None:
+    blob = session.get(PageLinks, (url, sha256))
+    return json.loads(zlib.decompress(blob.links)) if blob is not None else None
+
+
+def save_links(session: Session, rows: list[tuple[str, str, list[list]]]) -> None:
+    if not rows:
+        return
+    values = [{"url": url, "sha256": sha, "links": zlib.compress(json.dumps(links, ensure_ascii=False).encode())} for url, sha, links in rows]
+    if session.bind.dialect.name == "sqlite":
+        session.execute(sqlite_insert(PageLinks).on_conflict_do_nothing(), values)
+        return
+    known = {(row.url, row.sha256) for row in session.scalars(select(PageLinks).where(PageLinks.url.in_([v["url"] for v in values])))}
+    session.add_all(PageLinks(**value) for value in values if (value["url"], value["sha256"]) not in known)
