@@ -6,6 +6,7 @@ deadline, and per-item verdicts folded into one finding per unit.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections import defaultdict
@@ -77,9 +78,6 @@ class Holdings:
     def documents_of(self, unit: str) -> list[Doc]:
         return self._by_unit.get(unit, [])
 
-    def units(self) -> list[str]:
-        return list(self._by_unit)
-
     def attachments_of(self, doc: Doc) -> list[Doc]:
         return self._attachments.get(doc.url, [])
 
@@ -110,14 +108,10 @@ def titled(docs: Iterable[Doc], phrases: Sequence[Phrase], allow_news: bool = Fa
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month += 1
-    for last_day in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last_day))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    """The same day `months` earlier; 31 May less 3 months is 28/29 February."""
+    year, month_index = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month = month_index + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def iso(day: dt.date | None) -> str:
