@@ -8,6 +8,7 @@ unit is worst, which link is safe to follow) is made here, where it is tested.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -298,13 +299,21 @@ class ReportData:
         return next((row for row in self.indicators if row.item.id == indicator), None)
 
 
+_ITEM_PREFIX = re.compile(r"^第\s*[0-9A-Za-z]{1,3}\s*项(?P<qualifier>[（(][^）)]*[）)])?\s*[：:]\s*")
+
+
+def check_title(description: str) -> str:
+    """A check's description without the leading 第N项：, which the report shows beside it anyway."""
+    return _ITEM_PREFIX.sub(lambda m: m["qualifier"] or "", description, count=1)
+
+
 def indicator_rows(catalogue, findings: list[FindingView], checks) -> list[IndicatorRow]:
     by_indicator: dict[str, list[FindingView]] = defaultdict(list)
     for finding in findings:
         by_indicator[finding.indicator].append(finding)
     descriptions: dict[str, list[str]] = defaultdict(list)
     for check in checks:
-        descriptions[check.indicator].append(check.description())
+        descriptions[check.indicator].append(check_title(check.description()))
     return [
         IndicatorRow(
             item=item,
@@ -335,5 +344,5 @@ def build_report(session: Session, run_id: int, config: Config) -> ReportData:
         trend=trend(session, run),
         units=unit_reports(config, findings, catalogue),
         indicators=indicator_rows(catalogue, findings, checks),
-        check_titles={(check.indicator, check.slug): check.description() for check in checks},
+        check_titles={(check.indicator, check.slug): check_title(check.description()) for check in checks},
     )
