@@ -108,6 +108,12 @@ class FindingView:
         )
 
 
+def indicator_label(indicator: str) -> str:
+    """How the work plan names an item: 第7项, 加分项1, 减分项2."""
+    extra = {"B": "加分项", "D": "减分项"}.get(indicator[:1])
+    return f"{extra}{indicator[1:]}" if extra else f"第{indicator}项"
+
+
 def indicator_order(indicator: str) -> tuple[int, int]:
     if indicator.isdigit():
         return (0, int(indicator))

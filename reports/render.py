@@ -21,7 +21,7 @@ from fazhi.config import Config
 from reports.charts import COLOURS, trend_chart
 from reports.export_json import write_findings_json
 from reports.export_xlsx import write_findings_xlsx
-from reports.model import STATUS_LABELS, STATUS_ORDER, ReportData, build_report
+from reports.model import STATUS_LABELS, STATUS_ORDER, ReportData, build_report, indicator_label
 from reports.snapshots import SnapshotWriter
 from storage.db import load_snapshot, run_findings
 
@@ -62,6 +62,7 @@ def environment() -> Environment:
         colours=COLOURS,
     )
     env.filters["date"] = _date
+    env.filters["item"] = indicator_label
     return env
 
 

@@ -48,7 +48,7 @@ def test_overview_shows_as_of_coverage_and_counts(report):
     assert "845 网页" in text and "101 附件" in text and "1 抓取失败的网址" in text
     cards = {c.select_one(".badge").get_text(strip=True)[2:]: c.select_one(".num").get_text()
              for c in page(out, "index.html").select(".card") if c.select_one(".badge")}
-    assert cards["未通过"] == "2" and cards["需复核"] == "2" and cards["无法判断"] == "2" and cards["通过"] == "3"
+    assert cards["未通过"] == "2" and cards["需复核"] == "3" and cards["无法判断"] == "2" and cards["通过"] == "3"
 
 
 def test_overview_lists_new_and_fixed_gaps_since_previous_run(report):
@@ -56,7 +56,7 @@ def test_overview_lists_new_and_fixed_gaps_since_previous_run(report):
     soup = page(out, "index.html")
     new = rows_of(soup.find(id="new"))
     fixed = rows_of(soup.find(id="fixed"))
-    assert sorted(new) == sorted([("第93项", "县教育局"), ("第52项", "县司法局"), ("第7项", LONG_UNIT)])
+    assert sorted(new) == sorted([("第93项", "县教育局"), ("第52项", "县司法局"), ("第7项", LONG_UNIT), ("减分项1", "县政府")])
     assert fixed == [("第7项", "县司法局")]
 
 
@@ -80,7 +80,7 @@ def test_trend_counts_each_checked_run_up_to_the_reported_one(report):
     points = trend(session, run2)
     assert [p.run_id for p in points] == [run1.id, run2.id]
     assert points[0].counts == {"pass": 2, "fail": 2, "warn": 1, "unknown": 0}
-    assert points[1].counts == {"pass": 3, "fail": 2, "warn": 2, "unknown": 2}
+    assert points[1].counts == {"pass": 3, "fail": 2, "warn": 3, "unknown": 2}
     assert [p.run_id for p in trend(session, run1)] == [run1.id]
 
 
@@ -107,7 +107,7 @@ def test_unit_page_lists_exactly_that_units_gaps_and_collapses_passes(report):
 def test_unit_page_says_what_to_publish_and_links_live_page_and_snapshot(report):
     out, *_ = report
     soup = unit_page(out, "县司法局")
-    gap = soup.find(id="52-decision-timeliness")
+    gap = soup.find(id="52-decision-publicity")
     assert "2 项行政处罚决定公开逾期" in gap.get_text()
     assert "整改要求" in gap.select_one(".fix").get_text()
     row = next(tr for tr in gap.select("tbody tr") if "鲁司罚决字" in tr.get_text())
@@ -135,7 +135,7 @@ def all_pages(out: Path) -> list[Path]:
 
 def test_crawled_text_is_escaped_and_cannot_run(report):
     out, *_ = report
-    soup = unit_page(out, "县司法局")
+    soup = unit_page(out, "县政府")
     cells = [td.get_text() for td in soup.find_all("td")]
     assert any(HOSTILE_TITLE in c for c in cells)
     assert HOSTILE_NOTE in cells

@@ -83,11 +83,15 @@ def second_run_findings(snapshot: str, pdf: str) -> list[Finding]:
         finding("1", "approval-list", "县政府", "warn", "行政审批事项清单未标注事项编码",
                 [evidence(f"{BASE}/zwgk/spqd.html", "鲁山县行政审批事项清单", "2020-06-01", "无“编码”列")]),
         finding("49", "enforcement-disclosure", "县司法局", "unknown", "行政执法公示页面抓取失败"),
-        finding("52", "decision-timeliness", "县司法局", "fail", "2 项行政处罚决定公开逾期（共 5 项，3 项按时）", [
-            evidence(HOSTILE_URL, HOSTILE_TITLE, "2021-05-20", HOSTILE_NOTE),
+        finding("52", "decision-publicity", "县司法局", "fail", "2 项行政处罚决定公开逾期（共 5 项，3 项按时）", [
             evidence(f"{BASE}/bm/sfj/cf/2.html", "鲁司罚决字〔2021〕2号", "2021-05-20",
                      "决定日期 2021-05-06，公开日期 2021-05-20，相隔 10 个工作日（限 7 个）", pdf),
-            evidence(f"{BASE}/bm/sfj/cf/3.html", FORMULA_TITLE, None, "无决定日期"),
+            evidence(f"{BASE}/bm/sfj/sgs/2021-06.xls", "2021年6月行政处罚双公示（第3行）", "2021-06-30",
+                     "决定日期 2021-06-01，公开日期 2021-06-30，相隔 20 个工作日（限 7 个）"),
+        ]),
+        finding("D1", "negative-hits", "县政府", "warn", "发现 2 条需人工复核的负面信息", [
+            evidence(HOSTILE_URL, HOSTILE_TITLE, "2021-05-20", HOSTILE_NOTE),
+            evidence(f"{BASE}/xwzx/3.html", FORMULA_TITLE, None, "标题含“通报”"),
         ]),
         finding("7", "power-list", LONG_UNIT, "warn", "权责清单超过12个月未更新",
                 [evidence(f"{BASE}/bm/zwfw/qzqd.html", "权责清单", "2020-01-02")]),
