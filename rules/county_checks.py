@@ -9,6 +9,7 @@ a `problems` method over what was found. Section D's negative hits are a
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections import defaultdict
@@ -141,14 +142,10 @@ def table_text(doc: Doc) -> str:
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
-    """The same calendar day `months` earlier (29 Feb → 28 Feb)."""
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    for last_day in range(day.day, 27, -1):
-        try:
-            return dt.date(year, month + 1, last_day)
-        except ValueError:
-            continue
-    return dt.date(year, month + 1, min(day.day, 28))
+    """The same calendar day `months` earlier, or the month's last day (29 Feb → 28 Feb)."""
+    year, month_index = divmod(day.year * 12 + day.month - 1 - months, 12)
+    last_day = calendar.monthrange(year, month_index + 1)[1]
+    return dt.date(year, month_index + 1, min(day.day, last_day))
 
 
 def fetch_error_note(ctx: CheckContext) -> str:
