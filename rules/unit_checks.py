@@ -271,6 +271,7 @@ HEADER_SEARCH_ROWS = 6
 LIST_PAGE_DATES = 5
 _NUMERIC_DATE = re.compile(r"\d{4}\s*[-/.]\s*\d{1,2}")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+COLUMN_WORDS = "公示公开信息栏目专栏决定书"
 
 
 @dataclass(frozen=True)
@@ -371,6 +372,12 @@ def notice_decision_date(doc: Doc) -> dt.date | None:
     return last_date(doc.text) if _DECISION_DOCUMENT.search(doc.text) else None
 
 
+def is_column_title(title: str, match: Match) -> bool:
+    """A title that is only the item's name (行政处罚决定公示) may be the column listing them."""
+    rest = normalise_title(title).replace(match.matched, "", 1)
+    return not rest.strip(COLUMN_WORDS)
+
+
 def looks_like_list(doc: Doc) -> bool:
     """A column page listing many entries, each with its date, is not a notice."""
     return len(_NUMERIC_DATE.findall(doc.text)) >= LIST_PAGE_DATES
@@ -396,7 +403,10 @@ MAJOR_DECISION = "重大行政决策"
 
 
 def is_comment_notice(doc: Doc) -> bool:
-    return doc.kind == "page" and match_title(doc.title, COMMENT_NOTICE) is not None
+    """A page consulting on a named draft; the column page (意见征集) names none."""
+    if doc.kind != "page" or looks_like_list(doc) or not draft_name(doc.title):
+        return False
+    return match_title(doc.title, COMMENT_NOTICE) is not None
 
 
 def is_major_decision_notice(doc: Doc, ctx: CheckContext) -> bool:
@@ -412,7 +422,8 @@ def draft_name(title: str) -> str:
     title without the consultation words (关于…公开征求意见的公告)."""
     inside = _DRAFT_IN_BOOK_TITLE.findall(title)
     name = max(inside, key=len) if inside else _NOTICE_WORDS.sub("", _DRAFT_MARK.sub("", title))
-    return "".join(_DRAFT_MARK.sub("", name).split())
+    name = "".join(_DRAFT_MARK.sub("", name).split())
+    return name if name.strip("意见建议") else ""
 
 
 def has_outcome_report(notice: Doc, documents: Iterable[Doc]) -> Doc | None:

@@ -13,6 +13,7 @@ from rules.unit_checks import (
     ItemVerdict,
     ItemWords,
     decision_kind,
+    is_column_title,
     iso,
     looks_like_list,
     notice_decision_date,
@@ -27,8 +28,16 @@ NOT_DECISIONS = (
     "年度报告", "指南", "标准", "解读",
 )
 PHRASES = (
-    Phrase("行政处罚决定", variants=("处罚决定书", "行政处罚信息", "处罚信息公示", "行政处罚结果", "行政处罚案件信息", "处罚决定公示"), excludes=NOT_DECISIONS),
-    Phrase("行政许可决定", variants=("许可决定书", "准予行政许可", "行政许可信息", "许可信息公示", "行政许可结果", "许可决定公示"), excludes=NOT_DECISIONS),
+    Phrase(
+        "行政处罚决定",
+        variants=("处罚决定书", "行政处罚信息", "处罚信息公示", "行政处罚结果", "行政处罚案件信息", "处罚决定公示", "行政处罚公示"),
+        excludes=NOT_DECISIONS,
+    ),
+    Phrase(
+        "行政许可决定",
+        variants=("许可决定书", "准予行政许可", "行政许可信息", "许可信息公示", "行政许可结果", "许可决定公示", "行政许可公示"),
+        excludes=NOT_DECISIONS,
+    ),
     Phrase("双公示", variants=("双公示信息",), excludes=NOT_DECISIONS),
     Phrase(
         "行政强制决定",
@@ -62,12 +71,16 @@ def decisions_in(doc: Doc, holdings: Holdings) -> list[Decision]:
     rows = table_decisions(doc, context)
     if rows:
         return rows
-    if match_title(doc.title, PHRASES) is None or looks_like_list(doc):
+    match = match_title(doc.title, PHRASES)
+    if match is None or looks_like_list(doc):
         return []
     # a page whose attachment holds the table of decisions only points to it
     if any(table_decisions(attachment, context) for attachment in holdings.attachments_of(doc)):
         return []
-    return [Decision(doc, "", decision_kind(doc.title, context) or "其他", notice_decision_date(doc))]
+    decision_date = notice_decision_date(doc)
+    if decision_date is None and is_column_title(doc.title, match):
+        return []
+    return [Decision(doc, "", decision_kind(doc.title, context) or "其他", decision_date)]
 
 
 def _verdict(ctx: CheckContext, holdings: Holdings, decision: Decision) -> ItemVerdict:

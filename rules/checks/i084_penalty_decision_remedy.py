@@ -7,7 +7,15 @@ from collections.abc import Iterator
 
 from rules.base import Check, CheckContext, Doc, Result, register
 from rules.matching import Phrase, match_title
-from rules.unit_checks import Holdings, ItemVerdict, ItemWords, looks_like_list, per_item_results, table_decisions
+from rules.unit_checks import (
+    Holdings,
+    ItemVerdict,
+    ItemWords,
+    is_column_title,
+    looks_like_list,
+    per_item_results,
+    table_decisions,
+)
 
 PHRASES = (
     Phrase(
@@ -21,7 +29,9 @@ PHRASES = (
     ),
 )
 # the narrative of a decision, which a summary row or field list lacks
-DECISION_NARRATIVE = re.compile(r"决定如下|如下处罚|如下决定|作出如下|决定对|决定给予|予以.{0,10}处罚|处以|责令")
+DECISION_NARRATIVE = re.compile(
+    r"决定如下|如下处罚|如下决定|作出如下|决定[:：]|决定对|决定给予|予以.{0,10}处罚|处以|责令|违反了?.{0,40}规定"
+)
 PARTY = re.compile(r"当事人|被处罚人|被处罚单位")
 RECONSIDERATION = re.compile(r"(?:申请|提起|提出)\s*(?:行政)?\s*复\s*议|复议\s*申请")
 LITIGATION = re.compile(r"(?:提起|提出)\s*(?:行政)?\s*诉\s*讼|向人民法院起诉")
@@ -44,12 +54,13 @@ class PenaltyDecisionRemedy(Check):
 
 
 def _is_decision_document(doc: Doc, holdings: Holdings) -> bool:
-    if match_title(doc.title, PHRASES) is None or looks_like_list(doc):
-        return False
-    if table_decisions(doc, doc.title):
+    match = match_title(doc.title, PHRASES)
+    if match is None or looks_like_list(doc) or table_decisions(doc, doc.title):
         return False
     text = _full_text(doc, holdings)
-    return not text or bool(PARTY.search(text) and DECISION_NARRATIVE.search(text))
+    if not text:
+        return not is_column_title(doc.title, match)
+    return bool(PARTY.search(text) and DECISION_NARRATIVE.search(text))
 
 
 def _parent_is_item(doc: Doc, holdings: Holdings) -> bool:
