@@ -1,0 +1,53 @@
+"""Shared fixtures: the bundled sample county portal, served and crawled once per session.
+
+The portal (tests/fixtures/html/, expectations in its CASES.md) is judged as of
+2021-09-30, never the wall clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NamedTuple
+
+import pytest
+
+from fazhi.sample_portal import SamplePortal, serve_portal
+
+AS_OF = dt.date(2021, 9, 30)
+# the portal is local: no politeness delay, no throttling
+FAST_CRAWL = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False}
+
+
+class CrawledPortal(NamedTuple):
+    db_url: str
+    run_id: int
+    findings: list  # storage.models.Finding rows, detached
+
+
+@pytest.fixture(scope="session")
+def sample_portal() -> SamplePortal:
+    with serve_portal() as portal:
+        yield portal
+
+
+@pytest.fixture(scope="session")
+def crawled_portal(sample_portal: SamplePortal, tmp_path_factory: pytest.TempPathFactory) -> CrawledPortal:
+    """Crawl the sample portal into a fresh SQLite store and judge it as of AS_OF."""
+    from crawler.runner import crawl
+    from rules.engine import build_context, judge, to_findings
+    from storage.db import open_engine, replace_findings, session_factory
+    from storage.models import Run
+
+    db_url = f"sqlite:///{tmp_path_factory.mktemp('portal') / 'fazhi.db'}"
+    config = sample_portal.config()
+    run_id = crawl(config, db_url, overrides=FAST_CRAWL)
+    engine = open_engine(db_url)
+    with session_factory(engine)() as session:
+        run = session.get(Run, run_id)
+        assert run.status == "crawled", f"sample portal crawl did not complete: {run.error}"
+        findings = to_findings(judge(build_context(session, run, config, AS_OF)))
+        replace_findings(session, run, findings)
+        run.status, run.as_of = "checked", AS_OF
+        session.commit()
+    engine.dispose()
+    return CrawledPortal(db_url, run_id, findings)
