@@ -426,12 +426,17 @@ def draft_name(title: str) -> str:
     return name if name.strip("意见建议") else ""
 
 
-def has_outcome_report(notice: Doc, documents: Iterable[Doc]) -> Doc | None:
-    """A 意见采纳情况 / 反馈 document anywhere on the sites for the same draft."""
+def outcome_reports(documents: Iterable[Doc]) -> list[Doc]:
+    """Documents reporting how comments were taken up (意见采纳情况, 反馈)."""
+    return [doc for doc, _ in titled(documents, OUTCOME)]
+
+
+def outcome_for(notice: Doc, outcomes: Iterable[Doc]) -> Doc | None:
+    """The outcome report among `outcomes` on the same draft as the notice."""
     name = draft_name(notice.title)
     if not name:
         return None
-    for doc, _ in titled(documents, OUTCOME):
+    for doc in outcomes:
         if doc.url != notice.url and fuzz.partial_ratio(name, draft_name(doc.title) or doc.title) >= DRAFT_SIMILARITY:
             return doc
     return None
@@ -442,6 +447,11 @@ class CommentWindow:
     start: dt.date
     end: dt.date
     raw: str
+
+    @property
+    def calendar_days(self) -> int:
+        """Both the first and the last day counted (1–30 April is 30 days)."""
+        return (self.end - self.start).days + 1
 
     def describe(self) -> str:
         return f"征求意见期 {iso(self.start)} 至 {iso(self.end)}"

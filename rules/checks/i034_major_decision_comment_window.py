@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from rules.base import Check, CheckContext, Doc, Result, register
 from rules.unit_checks import (
@@ -11,9 +11,10 @@ from rules.unit_checks import (
     ItemVerdict,
     ItemWords,
     comment_window,
-    has_outcome_report,
     is_comment_notice,
     is_major_decision_notice,
+    outcome_for,
+    outcome_reports,
     per_item_results,
 )
 
@@ -32,18 +33,19 @@ class MajorDecisionCommentWindow(Check):
     def judge(self, ctx: CheckContext) -> Iterator[Result]:
         holdings = Holdings(ctx)
         notices = [doc for doc in ctx.present if is_comment_notice(doc) and is_major_decision_notice(doc, ctx)]
-        verdicts = (_verdict(ctx, holdings, doc) for doc in notices)
+        outcomes = outcome_reports(ctx.present)
+        verdicts = (_verdict(holdings, doc, outcomes) for doc in notices)
         yield from per_item_results(self, ctx, verdicts, WORDS)
 
 
-def _verdict(ctx: CheckContext, holdings: Holdings, doc: Doc) -> ItemVerdict:
+def _verdict(holdings: Holdings, doc: Doc, outcomes: Sequence[Doc]) -> ItemVerdict:
     unit = holdings.owner(doc)
     window = comment_window(doc, holdings.published(doc))
-    outcome = has_outcome_report(doc, ctx.present)
+    outcome = outcome_for(doc, outcomes)
     no_outcome = "" if outcome else "；未找到意见采纳情况或反馈"
     if not isinstance(window, CommentWindow):
         return ItemVerdict(unit, "warn", doc, window + no_outcome)
-    days = ctx.calendar.calendar_days_between(window.start, window.end)
+    days = window.calendar_days
     note = f"{window.describe()}，共 {days} 天（不少于 {MIN_CALENDAR_DAYS} 天）{no_outcome}"
     status = "fail" if days < MIN_CALENDAR_DAYS else ("pass" if outcome else "warn")
     return ItemVerdict(unit, status, doc, note)
