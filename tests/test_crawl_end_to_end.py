@@ -127,3 +127,4 @@ def test_unreachable_start_page_is_a_fetch_error_not_a_crash(tmp_path):
     run, docs, errors = stored(db_url, run_id)
     assert run.status == "crawled" and not docs
     assert [e.url for e in errors] == [dead] and errors[0].unit == "县人民政府"
+    assert errors[0].reason == "连接失败"

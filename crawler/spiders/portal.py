@@ -15,7 +15,15 @@ from collections.abc import Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 import scrapy
-from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.spidermiddlewares.httperror import HttpError
 from sqlalchemy.orm import Session
 from twisted.internet.defer import CancelledError
@@ -271,13 +279,13 @@ def _failure_reason(failure) -> tuple[str, int | None]:
         if "robots" in message.lower():
             return "robots.txt 禁止抓取", None
         return f"未抓取: {message}", None
-    if failure.check(TimeoutError, TCPTimedOutError):
+    if failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
         return "超时", None
-    if failure.check(DNSLookupError):
+    if failure.check(CannotResolveHostError, DNSLookupError):
         return "域名解析失败", None
-    if failure.check(ConnectError):
-        return f"连接失败: {failure.value}", None
-    if failure.check(ResponseFailed):
+    if failure.check(DownloadConnectionRefusedError, ConnectError):
+        return "连接失败", None
+    if failure.check(ResponseDataLossError, DownloadFailedError, ResponseFailed):
         return "连接中断", None
     return f"{failure.type.__name__}: {failure.value}"[:300], None
 
