@@ -40,8 +40,10 @@ PARTIAL: dict[tuple[str, str], dict[str, str]] = {
 }
 # county-scope checks (one finding, unit 县政府), by indicator
 COUNTY_EXPECTED = {
-    "1": "pass", "8": "pass", "9": "fail", "13": "pass", "19": "fail", "28": "fail", "30": "pass",
-    "33": "pass", "36": "fail", "37": "pass", "76": "pass", "77": "fail", "83": "pass", "85": "pass", "95": "pass",
+    "1": "pass", "2": "fail", "3": "fail", "5": "fail", "6": "fail", "8": "pass", "9": "fail", "13": "pass",
+    "16": "fail", "17": "fail", "18": "fail", "19": "fail", "20": "fail", "24": "fail", "25": "pass", "28": "fail",
+    "30": "pass", "33": "pass", "35": "fail", "36": "fail", "37": "pass", "74": "fail", "75": "fail", "76": "pass",
+    "77": "fail", "83": "pass", "85": "pass", "95": "pass",
 }
 
 
@@ -216,6 +218,14 @@ def test_crawl_reaches_every_section_and_attachment(crawl_store):
         assert expected in paths
     spreadsheet = next(d for d in documents if d.url.endswith(".xlsx"))
     assert spreadsheet.kind == "attachment" and "示范县惠民大药房" in (spreadsheet.text or "")
+
+
+def test_published_dates_follow_the_precedence_of_checks_md(crawl_store):
+    documents, _ = crawl_store
+    published = {_path(d.url): d.published_on for d in documents if d.http_status == 200}
+    assert published["/bm/scjgj/202104/t20210406_3102.html"].isoformat() == "2021-04-06"  # PubDate, not signed 04-02
+    assert published["/xz/cgz/2021-01/2501.html"].isoformat() == "2021-01-28"  # list entry, not signed 01-27
+    assert published["/bm/scjgj/202107/P020210709386512739811.xlsx"].isoformat() == "2021-07-09"  # its page's date
 
 
 def test_crawler_obeys_robots_and_stays_on_the_portal(crawled_portal, sample_portal):
