@@ -58,7 +58,7 @@ def context_for_case(case: dict[str, Any], catalogue, extra_calendar: CalendarSe
         }
     )
     documents = [_doc(entry, config) for entry in case.get("documents", [])]
-    errors = [ErrorView(url, attribute_url(url, config), "HTTP 500") for url in case.get("errors", [])]
+    errors = [ErrorView(_absolute(url), attribute_url(_absolute(url), config), "HTTP 500") for url in case.get("errors", [])]
     return CheckContext(
         as_of=_date(case["as_of"]),
         config=config,
@@ -72,7 +72,7 @@ def context_for_case(case: dict[str, Any], catalogue, extra_calendar: CalendarSe
 
 def _doc(entry: dict[str, Any], config) -> Doc:
     fields = dict(entry.get("fields", {}))
-    url = entry["url"] if "://" in entry["url"] else BASE + entry["url"]
+    url = _absolute(entry["url"])
     return Doc(
         url=url,
         title=entry.get("title", ""),
@@ -84,10 +84,14 @@ def _doc(entry: dict[str, Any], config) -> Doc:
         tables=entry.get("tables", []),
         unit=attribute(url, fields | dict(entry.get("meta", {})), config),
         http_status=entry.get("http_status", 200),
-        parent_url=entry.get("parent_url"),
+        parent_url=_absolute(entry["parent_url"]) if entry.get("parent_url") else None,
         extension=entry.get("extension"),
         list_date=_date(entry.get("list_date")),
     )
+
+
+def _absolute(url: str) -> str:
+    return url if "://" in url else BASE + url
 
 
 def _date(value: Any) -> dt.date | None:
@@ -131,7 +135,7 @@ def _compare_one(expect: dict[str, Any], result: Result) -> list[str]:
     if "evidence" in expect and len(result.evidence) != expect["evidence"]:
         problems.append(f"{label}: {len(result.evidence)} evidence entries, expected {expect['evidence']}")
     for url in _as_list(expect.get("evidence_urls")):
-        url = url if "://" in url else BASE + url
+        url = _absolute(url)
         if url not in [item.url for item in result.evidence]:
             problems.append(f"{label}: evidence lacks {url}")
     for fragment in _as_list(expect.get("note_contains")):
