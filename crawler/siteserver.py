@@ -40,6 +40,7 @@ class SiteServer:
         self.routes: dict[str, Route] = dict(routes or {})
         self.fallback = fallback
         self.log: list[tuple[str, str, dict[str, str]]] = []
+        self.served: list[tuple[str, int]] = []  # path and the status it was answered with
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -115,6 +116,8 @@ class SiteServer:
                     headers |= {"ETag": etag, "Last-Modified": LAST_MODIFIED}
                     if self.headers.get("If-None-Match") == etag:
                         status, body = 304, b""
+                with server._lock:
+                    server.served.append((self.path, status))
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)

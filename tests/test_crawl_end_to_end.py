@@ -103,6 +103,7 @@ def test_recrawl_of_unchanged_site_reuses_documents_and_fetches_changes(portal, 
     first = crawl(config_for(portal), db_url, progress=False, overrides=FAST)
     portal.routes["/xxgk/t2.html"] = html("<html><body><h1>关于公布行政执法主体的公告（更新）</h1><div id='zoom'><p>新内容新内容新内容新内容新内容。</p></div></body></html>")
     portal.log.clear()
+    portal.served.clear()
     second = crawl(config_for(portal), db_url, progress=False, overrides=FAST)
     _run, before, _ = stored(db_url, first)
     run, after, _ = stored(db_url, second)
@@ -110,6 +111,8 @@ def test_recrawl_of_unchanged_site_reuses_documents_and_fetches_changes(portal, 
     assert run.status == "crawled" and after.keys() == before.keys()
     conditional = {path: headers.get("If-None-Match") for _m, path, headers in portal.log}
     assert conditional["/xxgk/t1.html"] and conditional["/xxgk/files/list.txt"]
+    full_bodies = sorted(path for path, status in portal.served if status == 200 and path != "/robots.txt")
+    assert full_bodies == ["/xxgk/t2.html"]  # only the changed page is downloaded again
     assert after["/xxgk/t1.html"].title == before["/xxgk/t1.html"].title
     assert after["/xxgk/t1.html"].text == before["/xxgk/t1.html"].text
     assert after["/xxgk/t1.html"].unit == "县司法局"
