@@ -26,6 +26,10 @@ from rapidfuzz import fuzz
 # A phrase variant of six characters or fewer can therefore only match by
 # containment: one changed character already scores 83.3 or less.
 FUZZY_THRESHOLD = 85.0
+# partial_ratio scores a short spelling against any window of the title, so two
+# shared characters of a four-character spelling (政府诚信 in 政府信息公开指南)
+# already reach the threshold: short spellings match by containment only.
+MIN_FUZZY_LENGTH = 7
 
 
 @dataclass(frozen=True)
@@ -192,6 +196,8 @@ def _match_spelling(phrase: Phrase, spelling: str, cleaned: str, core: str) -> M
         return None
     if variant in cleaned or variant in core:
         return Match(phrase, spelling, 100.0, "contains")
+    if len(variant) < MIN_FUZZY_LENGTH:
+        return None
     score = _fuzzy_score(variant, core)
     if score >= FUZZY_THRESHOLD:
         return Match(phrase, spelling, round(score, 1), "fuzzy")

@@ -234,3 +234,12 @@ def test_match_title_never_raises(title, allow_news):
     match = match_title(title, phrases, allow_news=allow_news)
     assert match is None or match.score >= FUZZY_THRESHOLD
     assert all(2000 <= y <= 2099 for y in find_years(title))
+
+
+def test_short_spellings_match_by_containment_only():
+    from rules.matching import Phrase, match_title
+
+    integrity = [Phrase("政务诚信", ("政府诚信", "政府守信"))]
+    assert match_title("示范县政府信息公开指南", integrity) is None
+    assert match_title("政府信息公开年报", integrity) is None
+    assert match_title("关于加强政务诚信建设的实施意见", integrity) is not None
