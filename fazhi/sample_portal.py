@@ -4,6 +4,11 @@
 plays a few parts real portals play: a section that answers HTTP 500
 (`_server.json` "error_500" path prefixes), a GBK section whose HTTP header names
 no charset ("no_charset"), 404 for listed files that were never uploaded.
+
+Night 2 (tests/fixtures/night2/, expectations in its CASES.md) is the same portal
+some weeks later: files of the overlay replace or add to night 1's, and the URL
+paths listed in its `_removed.json` answer 404 (a path ending in "/" removes the
+whole section).
 """
 
 from __future__ import annotations
@@ -20,8 +25,11 @@ from fazhi.config import Config, parse_config
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 PORTAL_ROOT = REPOSITORY / "tests" / "fixtures" / "html"
+NIGHT2_ROOT = REPOSITORY / "tests" / "fixtures" / "night2"
 PORTAL_CONFIG = REPOSITORY / "tests" / "fixtures" / "portal.toml"
 SETTINGS_FILE = "_server.json"
+REMOVED_FILE = "_removed.json"
+NIGHTS = (1, 2)
 
 CONTENT_TYPES = {
     ".html": "text/html",
@@ -40,8 +48,11 @@ TEXT_TYPES = ("text/html", "text/css", "text/plain")
 class SamplePortal:
     """A running portal: `.base_url` (no trailing slash), `.requests` (paths asked for), `.stop()`."""
 
-    def __init__(self, root: Path, port: int = 0) -> None:
+    def __init__(self, root: Path, port: int = 0, overlay: Path | None = None) -> None:
         self.root = root.resolve()
+        # the overlay's files shadow the root's
+        self.layers = (overlay.resolve(), self.root) if overlay else (self.root,)
+        self.removed = _removed_paths(overlay) if overlay else frozenset()
         settings = json.loads((self.root / SETTINGS_FILE).read_text(encoding="utf-8"))
         self.error_prefixes = tuple(settings.get("error_500", ()))
         self.no_charset_prefixes = tuple(settings.get("no_charset", ()))
@@ -55,6 +66,10 @@ class SamplePortal:
     def base_url(self) -> str:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
+
+    @property
+    def port(self) -> int:
+        return self._server.server_address[1]
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -78,15 +93,33 @@ class SamplePortal:
         parts = [part for part in unquote(path).split("/") if part]
         if any(part in (".", "..") or part.startswith(("_", ".")) for part in parts) or parts[-1:] == ["CASES.md"]:
             return None
-        target = self.root.joinpath(*parts)
-        if target.is_dir():
-            target = target / "index.html"
-        return target if target.is_file() else None
+        if self.is_removed("/" + "/".join(parts)):
+            return None
+        for layer in self.layers:
+            target = layer.joinpath(*parts)
+            if target.is_dir():
+                target = target / "index.html"
+            if target.is_file():
+                return target
+        return None
+
+    def is_removed(self, path: str) -> bool:
+        return path in self.removed or any(
+            (path + "/").startswith(section) for section in self.removed if section.endswith("/")
+        )
 
 
-def serve_portal(root: Path | None = None, port: int = 0) -> SamplePortal:
-    """Start serving the sample portal (default: the bundled one) on 127.0.0.1."""
-    return SamplePortal(root or PORTAL_ROOT, port)
+def serve_portal(root: Path | None = None, port: int = 0, night: int = 1) -> SamplePortal:
+    """Start serving the sample portal (default: the bundled one) on 127.0.0.1,
+    as it stood on `night` 1 or 2."""
+    if night not in NIGHTS:
+        raise ValueError(f"the sample portal has nights {NIGHTS}, not {night!r}")
+    return SamplePortal(root or PORTAL_ROOT, port, overlay=NIGHT2_ROOT if night == 2 else None)
+
+
+def _removed_paths(overlay: Path) -> frozenset[str]:
+    listed = overlay / REMOVED_FILE
+    return frozenset(json.loads(listed.read_text(encoding="utf-8"))) if listed.is_file() else frozenset()
 
 
 def portal_config(base_url: str, path: Path = PORTAL_CONFIG) -> Config:
