@@ -33,6 +33,10 @@ DECISION_NARRATIVE = re.compile(
     r"决定如下|如下处罚|如下决定|作出如下|决定[:：]|决定对|决定给予|予以.{0,10}处罚|处以|责令|违反了?.{0,40}规定"
 )
 PARTY = re.compile(r"当事人|被处罚人|被处罚单位")
+# a notice announcing a decision (现将…作出的行政处罚决定公告如下) summarises it for the public;
+# it is the 决定书 only when it is titled so or carries the 决定书's number (…罚〔2021〕12号)
+ANNOUNCEMENT = re.compile(r"(?:决定|结果|情况)[^。；]{0,8}(?:公告|公示|公布)如下|现(?:予|将)[^。；]{0,40}(?:公告|公示)(?:如下)?[。：:]")
+DECISION_NUMBER = re.compile(r"罚[^〔\[［(（\s]{0,4}\s*[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*第?\s*\d+\s*号")
 RECONSIDERATION = re.compile(r"(?:申请|提起|提出)\s*(?:行政)?\s*复\s*议|复议\s*申请")
 LITIGATION = re.compile(r"(?:提起|提出)\s*(?:行政)?\s*诉\s*讼|向人民法院起诉")
 WORDS = ItemWords(noun="行政处罚决定书", bad="未告知申请行政复议的权利", good="已告知复议权利")
@@ -60,6 +64,8 @@ def _is_decision_document(doc: Doc, holdings: Holdings) -> bool:
     text = _full_text(doc, holdings)
     if not text:
         return not is_column_title(doc.title, match)
+    if ANNOUNCEMENT.search(text) and "决定书" not in doc.title and not DECISION_NUMBER.search(doc.title + text):
+        return False
     return bool(PARTY.search(text) and DECISION_NARRATIVE.search(text))
 
 
