@@ -403,15 +403,39 @@ MAJOR_DECISION = "重大行政决策"
 
 
 def is_comment_notice(doc: Doc) -> bool:
-    """A page consulting on a named draft; the column page (意见征集) names none."""
+    """A page consulting the public on a named draft; the column page (意见征集)
+    names none, and a request to government bodies is no public consultation."""
     if doc.kind != "page" or looks_like_list(doc) or not draft_name(doc.title):
         return False
-    return match_title(doc.title, COMMENT_NOTICE) is not None
+    return match_title(doc.title, COMMENT_NOTICE) is not None and not is_internal_request(doc)
+
+
+# a draft pasted below the notice starts at its attachment heading (附件 / 附件1 / 附件：《…》)
+_ATTACHED_PART = re.compile(r"^[ \t]*附[ \t]*件[ \t]*(?:\d+|[一二三四五六七八九十]+)?[ \t]*(?:[:：]|$)", re.M)
+# a salutation opening the text: 各乡（镇）、街道办事处、县直各单位：
+_SALUTATION = re.compile(r"^\s*(各[^：:\n。]{1,80})[：:]")
+_GOVERNMENT_BODIES = re.compile(r"单位|部门|局|委|办|乡|镇|街道|政府|机关")
+_PUBLIC = re.compile(r"社会|公众|各界|群众|市民|公民|居民|企业|网民|人民团体")
+
+
+def notice_text(doc: Doc) -> str:
+    """The notice's own words, without a draft or other attachment pasted below it:
+    what the draft says about its subject is not what the notice says about itself."""
+    found = _ATTACHED_PART.search(doc.text)
+    return doc.text[: found.start()] if found else doc.text
+
+
+def is_internal_request(doc: Doc) -> bool:
+    """Addressed to government bodies only (各乡镇、县直各单位：), asking no member of the public."""
+    salutation = _SALUTATION.match(doc.text)
+    if salutation is None or not _GOVERNMENT_BODIES.search(salutation.group(1)):
+        return False
+    return not _PUBLIC.search(doc.title) and not _PUBLIC.search(notice_text(doc))
 
 
 def is_major_decision_notice(doc: Doc, ctx: CheckContext) -> bool:
     """A 重大行政决策 consultation (34): the notice says so, or names a decision the county listed."""
-    if MAJOR_DECISION in doc.title or MAJOR_DECISION in doc.text:
+    if MAJOR_DECISION in doc.title or MAJOR_DECISION in notice_text(doc):
         return True
     title = normalise_title(doc.title)
     return any(normalise_title(decision) in title for decision in ctx.config.major_decisions if decision.strip())

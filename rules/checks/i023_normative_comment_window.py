@@ -15,6 +15,7 @@ from rules.unit_checks import (
     draft_name,
     is_comment_notice,
     is_major_decision_notice,
+    notice_text,
     per_item_results,
 )
 from rules.workdays import CalendarGap
@@ -43,7 +44,7 @@ class NormativeCommentWindow(Check):
 
 def is_normative_notice(doc: Doc, ctx: CheckContext) -> bool:
     """A 规范性文件 draft; a 重大行政决策 notice (34) only if it also says 规范性文件."""
-    says_normative = NORMATIVE in doc.title or NORMATIVE in doc.text
+    says_normative = NORMATIVE in doc.title or NORMATIVE in notice_text(doc)
     if says_normative:
         return True
     return not is_major_decision_notice(doc, ctx) and bool(RULES_DRAFT.search(draft_name(doc.title)))
