@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import ClassVar
 from urllib.parse import unquote, urlsplit
@@ -23,7 +23,8 @@ import cn2an
 
 from rules.base import Check, CheckContext, Doc, Evidence, Result, worst
 from rules.dates import find_dates, parse_date
-from rules.matching import Match, Phrase, match_title
+from rules.matching import Match, Phrase, is_news_report, match_title, qualifies
+from rules.unit_checks import notice_text
 
 # Evidence entries kept per requirement; the message gives the full count.
 MAX_EVIDENCE = 8
@@ -78,10 +79,14 @@ class Corpus:
         self.ctx = ctx
         self.docs = ctx.present
         self.by_url = {doc.url: doc for doc in ctx.documents}
-        self.children: dict[str, list[Doc]] = defaultdict(list)
+        self.attachments: dict[str, list[Doc]] = defaultdict(list)
+        self.linked: dict[str, list[Doc]] = defaultdict(list)  # documents first reached from a page
         for doc in self.docs:
             if doc.parent_url:
-                self.children[doc.parent_url].append(doc)
+                self.linked[doc.parent_url].append(doc)
+                if doc.kind == "attachment":
+                    self.attachments[doc.parent_url].append(doc)
+        self._columns: dict[str, list[Doc] | None] = {}
 
     def published(self, doc: Doc) -> dt.date | None:
         if doc.published_on or doc.list_date:
@@ -90,31 +95,93 @@ class Corpus:
         return (parent.published_on or parent.list_date) if parent else None
 
     def content(self, doc: Doc) -> str:
-        """The text a reader sees on the document and in its attachments, tables included."""
+        """The text a reader sees on the document and in its attachments, tables included
+        (not the pages it links to: a column page's entries are documents of their own)."""
         parts = [doc.title, doc.text, table_text(doc)]
-        for child in self.children.get(doc.url, []):
+        for child in self.attachments.get(doc.url, []):
             parts += [child.title, child.text, table_text(child)]
         return "\n".join(part for part in parts if part)
 
+    def listed_in(self, doc: Doc) -> list[Doc] | None:
+        """The documents a column page lists, or None when `doc` is no column page.
+
+        A column page has no date of its own and either has a column's URL (a
+        folder or its index page: …/zcjd/index.html holds …/zcjd/2021-07/1601.html)
+        or links several entries with list dates. Its entries are those pages,
+        the dated pages filed under its folder, and the files it links."""
+        if doc.url not in self._columns:
+            self._columns[doc.url] = self._listed(doc)
+        return self._columns[doc.url]
+
+    def _listed(self, doc: Doc) -> list[Doc] | None:
+        if doc.kind != "page" or doc.published_on is not None:
+            return None
+        folder = column_folder(doc.url)
+        linked = [entry for entry in self.linked.get(doc.url, []) if entry.list_date or entry.kind == "attachment"]
+        filed = [
+            entry for entry in self.docs
+            if folder and entry.kind == "page" and entry.published_on and entry.url != doc.url and entry.url.startswith(folder)
+        ]
+        if folder is None and len([entry for entry in linked if entry.list_date]) < MIN_COLUMN_ENTRIES:
+            return None
+        return list({entry.url: entry for entry in linked + filed}.values())
+
     def hits(self, requirement: Requirement, *, accepted: bool = True) -> list[Hit]:
-        """Documents meeting the requirement, newest first (undated last)."""
+        """Documents meeting the requirement, newest first (undated last). A column
+        page named after the item is not the item: the documents it lists are."""
         if requirement.find:
             return requirement.find(self)
-        found = []
+        found: dict[str, Hit] = {}
+        columns = []
         for doc in self.docs:
             match = match_doc(doc, requirement.phrases, requirement.allow_news)
-            if match is None or not self._in_context(doc, requirement.context):
+            if match is None:
                 continue
-            if accepted and requirement.accept and not requirement.accept(self, doc):
-                continue
-            found.append(Hit(doc, match, self.published(doc)))
-        return newest_first(found)
+            if self.listed_in(doc) is not None:
+                columns.append((doc, match))
+            elif self._meets(requirement, doc, accepted):
+                found[doc.url] = Hit(doc, match, self.published(doc))
+        for column, match in columns:
+            for entry in self._column_entries(requirement, column, match):
+                if entry.url not in found and self._meets(requirement, entry, accepted):
+                    found[entry.url] = Hit(entry, match, self.published(entry), f"列于“{column.title}”栏目")
+        return newest_first(found.values())
+
+    def _column_entries(self, requirement: Requirement, column: Doc, match: Match) -> list[Doc]:
+        return [
+            entry for entry in self.listed_in(column) or []
+            if self.listed_in(entry) is None
+            and any(qualifies(title, match.phrase) for title in titles_of(entry))
+            and (requirement.allow_news or not any(is_news_report(title) for title in titles_of(entry)))
+        ]
+
+    def _meets(self, requirement: Requirement, doc: Doc, accepted: bool) -> bool:
+        if not self._in_context(doc, requirement.context):
+            return False
+        return not (accepted and requirement.accept and not requirement.accept(self, doc))
 
     def _in_context(self, doc: Doc, context: tuple[str, ...]) -> bool:
         if not context:
             return True
         text = self.content(doc)
         return all(any(word in text for word in alternatives.split("|")) for alternatives in context)
+
+
+# a column page's URL: a folder, or the folder's index/default page
+_COLUMN_INDEX = re.compile(r"^(?:index|default)(?:_\d+)?\.[a-z]+$", re.I)
+# entries with a list date that make an undated page outside such a folder a column
+MIN_COLUMN_ENTRIES = 2
+
+
+def column_folder(url: str) -> str | None:
+    """The folder whose pages a column page at `url` lists, if its URL is a column's."""
+    parts = urlsplit(url)
+    if parts.query:
+        return None
+    head, _, last = parts.path.rpartition("/")
+    if last and not _COLUMN_INDEX.match(last):
+        return None
+    return f"{parts.scheme}://{parts.netloc}{head}/"
 
 
 def newest_first(hits: Iterable[Hit]) -> list[Hit]:
@@ -130,7 +197,11 @@ def titles_of(doc: Doc) -> list[str]:
 
 
 def match_doc(doc: Doc, phrases: Iterable[Phrase], allow_news: bool = False) -> Match | None:
-    for title in titles_of(doc):
+    titles = titles_of(doc)
+    # a list's shortened link text (河南再取消…事项) does not make a news headline a document
+    if not allow_news and any(is_news_report(title) for title in titles):
+        return None
+    for title in titles:
         match = match_title(title, tuple(phrases), allow_news=allow_news)
         if match is not None:
             return match
@@ -324,7 +395,7 @@ class NegativeHitCheck(Check):
         hits = newest_first(
             Hit(doc, match, corpus.published(doc))
             for doc in corpus.docs
-            if (match := match_doc(doc, self.events)) is not None
+            if (match := match_doc(doc, self.events)) is not None and corpus.listed_in(doc) is None
         )
         unit = ctx.county_unit.name
         if not hits:
@@ -455,8 +526,9 @@ MAJOR_DECISION_WORDS = ("重大行政决策", "重大决策")
 
 
 def about_major_decision(corpus: Corpus, doc: Doc) -> bool:
-    """The document or its attachments speak of a 重大行政决策, or name one the configuration lists."""
-    text = corpus.content(doc)
+    """The document or its attachments speak of a 重大行政决策, or name one the configuration lists
+    (a draft pasted below a notice speaks of its own subject, not of the notice)."""
+    text = corpus.content(replace(doc, text=notice_text(doc)))
     return any(word in text for word in MAJOR_DECISION_WORDS + tuple(corpus.ctx.config.major_decisions))
 
 

@@ -105,6 +105,8 @@ _NEWS_ALWAYS = re.compile(
             r"(?:检查|督查|督察|督导|调研|考核|评估|考察|工作|巡察)组.{0,20}(?:到|来|赴|深入|莅临|对)",
             r"(?:领导|书记|县长|局长|主任|部长).{0,6}(?:到|赴|深入|走进|带队)",
             r"一行(?:$|到|来|赴|莅临|调研|考察|检查)",
+            # a headline's exclamation mark (大力简政放权！河南再取消…); document titles never shout
+            r"!",
         )
     )
 )
@@ -151,6 +153,11 @@ def _clean_spelling(spelling: str) -> str:
 
 def _present(word: str, cleaned: str) -> bool:
     return any(_clean_spelling(alt) in cleaned for alt in word.split("|") if alt)
+
+
+def qualifies(title: str, phrase: Phrase) -> bool:
+    """The title carries the phrase's required qualifiers and none of its excluding words."""
+    return _qualifies(phrase, _clean(title))
 
 
 def _qualifies(phrase: Phrase, cleaned: str) -> bool:

@@ -6,7 +6,7 @@ A case file ``rules/checks/<module>.yaml`` looks like::
     cases:
       - id: variant-title-passes
         as_of: 2021-09-30
-        documents:               # url, title, published, text, fields, tables, kind, http_status, list_date
+        documents:               # url, title, published, text, fields, tables, kind, http_status, list_date, parent_url, link_text
           - {url: "http://gov.test/bm/sfj/1.html", title: "县司法局权责清单（2021年版）", published: 2021-03-01}
         errors: ["http://gov.test/bm/sfj/list.html"]   # optional fetch errors
         units: [...]             # optional; default: DEFAULT_UNITS below
@@ -85,6 +85,7 @@ def _doc(entry: dict[str, Any], config) -> Doc:
         unit=attribute(url, fields | dict(entry.get("meta", {})), config),
         http_status=entry.get("http_status", 200),
         parent_url=_absolute(entry["parent_url"]) if entry.get("parent_url") else None,
+        link_text=entry.get("link_text"),
         extension=entry.get("extension"),
         list_date=_date(entry.get("list_date")),
     )
