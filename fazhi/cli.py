@@ -10,6 +10,7 @@ from pathlib import Path
 
 from fazhi.config import Config, ConfigError, load_config, parse_config
 from fazhi.jobs import JobError, check_step, crawl_step, nightly, report_step, today_in_china
+from fazhi.sample_portal import NIGHTS, serve_portal
 from storage.db import DEFAULT_DB_URL
 
 # the sample portal's cases are written for this day (see tests/fixtures/html/CASES.md)
@@ -37,7 +38,9 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="在内置示例门户上演示完整流程（无需网络和配置）")
     demo.add_argument("--out", type=Path, default=Path("demo-report"), help="报告输出目录（默认 demo-report）")
-    demo.add_argument("--as-of", type=_as_of, default=DEMO_AS_OF, help="评判日期（默认 2021-09-30，示例门户的日期）")
+    demo.add_argument("--as-of", type=_as_of, default=DEMO_AS_OF, help="最后一晚的评判日期（默认 2021-09-30，示例门户的日期）")
+    demo.add_argument("--nights", type=int, choices=NIGHTS, default=2,
+                      help="演示几晚（默认 2：前一晚抓取示例门户，当晚抓取整改后的门户，报告显示变化）")
     demo.set_defaults(handler=_demo)
 
     crawl = commands.add_parser("crawl", help="抓取配置中的网站")
@@ -100,15 +103,24 @@ def _run(args) -> int:
 
 
 def _demo(args) -> int:
-    from fazhi.sample_portal import serve_portal
-
+    """Crawls the sample portal night by night into a fresh store (the night before
+    judged a day earlier), then reports the last night against the one before."""
     args.out.mkdir(parents=True, exist_ok=True)
-    db_url = f"sqlite:///{(args.out / 'demo.db').resolve()}"
-    with serve_portal() as portal:
-        config = _demo_config(SAMPLE_CONFIG, portal.base_url)
-        print(f"示例门户: {portal.base_url}/", file=sys.stderr)
-        index = nightly(config, db_url, args.as_of, args.out, overrides={"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False})
-    print(index.resolve())
+    store = (args.out / "demo.db").resolve()
+    store.unlink(missing_ok=True)  # a rerun must compare the two nights, not the previous demo
+    db_url = f"sqlite:///{store}"
+    fast = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False}
+    port = 0
+    for night in range(1, args.nights + 1):
+        # the same port every night, so that the nights' URLs compare
+        with serve_portal(port=port, night=night) as portal:
+            port = portal.port
+            config = _demo_config(SAMPLE_CONFIG, portal.base_url)
+            print(f"示例门户（第{night}晚）: {portal.base_url}/", file=sys.stderr)
+            as_of = args.as_of - dt.timedelta(days=args.nights - night)
+            run_id = crawl_step(config, db_url, fast)
+            check_step(config, db_url, as_of, run_id)
+    print(report_step(config, db_url, args.out, run_id).resolve())
     return 0
 
 
