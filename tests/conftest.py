@@ -1,7 +1,7 @@
 """Shared fixtures: the bundled sample county portal, served and crawled once per session.
 
-The portal (tests/fixtures/html/, expectations in its CASES.md) is judged as of
-2021-09-30, never the wall clock.
+The portal (tests/fixtures/html/, expectations in its CASES.md) and its second
+night (tests/fixtures/night2/) are judged as of 2021-09-30, never the wall clock.
 """
 
 from __future__ import annotations
@@ -33,13 +33,25 @@ def sample_portal() -> SamplePortal:
 @pytest.fixture(scope="session")
 def crawled_portal(sample_portal: SamplePortal, tmp_path_factory: pytest.TempPathFactory) -> CrawledPortal:
     """Crawl the sample portal into a fresh SQLite store and judge it as of AS_OF."""
+    return _crawl_and_judge(sample_portal, tmp_path_factory.mktemp("portal"))
+
+
+@pytest.fixture(scope="session")
+def crawled_night2(tmp_path_factory: pytest.TempPathFactory) -> CrawledPortal:
+    """Night 2 of the sample portal (tests/fixtures/night2/CASES.md), crawled into
+    its own store and judged as of AS_OF."""
+    with serve_portal(night=2) as portal:
+        return _crawl_and_judge(portal, tmp_path_factory.mktemp("night2"))
+
+
+def _crawl_and_judge(portal: SamplePortal, directory) -> CrawledPortal:
     from crawler.runner import crawl
     from rules.engine import build_context, judge, to_findings
     from storage.db import open_engine, replace_findings, session_factory
     from storage.models import Run
 
-    db_url = f"sqlite:///{tmp_path_factory.mktemp('portal') / 'fazhi.db'}"
-    config = sample_portal.config()
+    db_url = f"sqlite:///{directory / 'fazhi.db'}"
+    config = portal.config()
     run_id = crawl(config, db_url, overrides=FAST_CRAWL)
     engine = open_engine(db_url)
     with session_factory(engine)() as session:

@@ -1,0 +1,224 @@
+"""The second night of the sample portal (tests/fixtures/night2/CASES.md), and the
+two nights together: every registered check must both pass and fail somewhere in
+the portal, and `fazhi demo` reports night 2 against night 1.
+
+Both nights are judged as of 2021-09-30 here (conftest.AS_OF).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import urllib.error
+import urllib.request
+
+import pytest
+
+from fazhi.sample_portal import NIGHT2_ROOT, REMOVED_FILE, serve_portal
+from rules.base import registered_checks
+from storage.db import open_engine, run_documents, session_factory
+
+COUNTY = "县政府"
+REMOVED = json.loads((NIGHT2_ROOT / REMOVED_FILE).read_text(encoding="utf-8"))
+
+# (indicator, check slug) → {unit: status} on night 2; no other unit may get a finding
+EXPECTED: dict[tuple[str, str], dict[str, str]] = {
+    ("1", "approval-list"): {COUNTY: "fail"},
+    ("2", "approval-cancellation"): {COUNTY: "pass"},
+    ("3", "intermediary-services"): {COUNTY: "pass"},
+    ("5", "business-startup"): {COUNTY: "pass"},
+    ("6", "one-visit"): {COUNTY: "pass"},
+    ("7", "power-list"): {"县市场监管局": "pass", "县教育局": "pass", "县司法局": "warn", "县自然资源局": "warn"},
+    ("7", "public-service-list"): {COUNTY: "fail"},
+    ("8", "negative-list"): {COUNTY: "fail"},
+    ("9", "fee-lists"): {COUNTY: "pass"},
+    ("13", "credit-blacklist"): {COUNTY: "fail"},
+    ("16", "government-integrity"): {COUNTY: "pass"},
+    ("17", "policy-change-compensation"): {COUNTY: "pass"},
+    ("18", "enterprise-fees"): {COUNTY: "pass"},
+    ("19", "social-organisations"): {COUNTY: "pass"},
+    ("20", "service-purchase"): {COUNTY: "pass"},
+    ("23", "normative-comment-window"): {COUNTY: "fail", "县司法局": "pass", "县教育局": "pass"},
+    ("24", "normative-docs"): {COUNTY: "pass"},
+    ("25", "normative-legality"): {COUNTY: "pass"},
+    ("27", "normative-doc-negative"): {COUNTY: "pass"},
+    ("28", "normative-post-evaluation"): {COUNTY: "pass"},
+    ("30", "normative-cleanup"): {COUNTY: "fail"},
+    ("31", "major-decision-catalogue"): {
+        COUNTY: "pass", "县市场监管局": "pass", "县自然资源局": "pass", "县司法局": "fail", "县教育局": "fail",
+    },
+    ("33", "major-decision-publicity"): {COUNTY: "fail"},
+    ("34", "major-decision-comment-window"): {COUNTY: "pass", "县教育局": "warn", "县自然资源局": "fail"},
+    ("35", "major-decision-opinions"): {COUNTY: "pass"},
+    ("36", "major-decision-experts"): {COUNTY: "pass"},
+    ("37", "risk-assessment"): {COUNTY: "fail"},
+    ("49", "enforcement-disclosure"): {"县市场监管局": "pass", "县司法局": "fail", "县自然资源局": "fail"},
+    ("51", "enforcement-annual-report"): {"县司法局": "pass", "县市场监管局": "fail", "县自然资源局": "fail"},
+    ("52", "decision-publicity"): {"县市场监管局": "fail", "县自然资源局": "fail", "县司法局": "warn"},
+    ("74", "complaint-hotline"): {COUNTY: "pass"},
+    ("75", "media-exposure-response"): {COUNTY: "pass"},
+    ("76", "disclosure-list"): {COUNTY: "fail"},
+    ("77", "press-release"): {COUNTY: "pass"},
+    ("83", "online-reconsideration"): {COUNTY: "fail"},
+    ("84", "penalty-decision-remedy"): {"县市场监管局": "pass", "县自然资源局": "fail"},
+    ("84", "reconsideration-channel"): {COUNTY: "fail"},
+    ("85", "law-publicity"): {COUNTY: "fail"},
+    ("93", "rule-of-law-report"): {
+        COUNTY: "pass", "县司法局": "pass", "县教育局": "pass", "团城乡": "pass",
+        "县市场监管局": "fail", "县自然资源局": "fail", "城关镇": "fail", "下汤镇": "unknown",
+    },
+    ("95", "rule-of-law-assessment"): {COUNTY: "fail"},
+    ("D1", "negative-hits"): {COUNTY: "pass"},
+}
+# a realistic page the check misjudges (reported; CASES.md keeps the right answer)
+MISJUDGED = {
+    (("7", "public-service-list"), COUNTY): "保留的行政审批中介服务事项清单 fuzzily matches 公共服务事项清单",
+}
+# checks the two nights cannot give both outcomes, with the reason
+NOT_COVERED = {
+    "normative-legality": "25 is 24's 规范性文件 part: it cannot fail on the night 24 passes (fail case in its YAML)",
+    "public-service-list": "night 2's fail is misjudged as a pass (see MISJUDGED)",
+}
+
+
+def _cases():
+    for key, units in EXPECTED.items():
+        for unit, status in units.items():
+            reason = MISJUDGED.get((key, unit))
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            yield pytest.param(key, unit, status, id=f"{key[0]}-{key[1]}-{unit}", marks=marks)
+
+
+def _path(url: str) -> str:
+    return "/" + url.split("://", 1)[-1].split("/", 1)[-1]
+
+
+def _registered(key: tuple[str, str]) -> bool:
+    return any((check.indicator, check.slug) == key for check in registered_checks())
+
+
+@pytest.mark.parametrize(("key", "unit", "status"), list(_cases()))
+def test_night2_status_as_in_cases(crawled_night2, key, unit, status):
+    if not _registered(key):
+        pytest.skip(f"check {key[0]}/{key[1]} not registered")
+    found = [f for f in crawled_night2.findings if (f.indicator, f.check, f.unit) == (*key, unit)]
+    assert len(found) == 1, f"{key} {unit}: {len(found)} findings"
+    assert found[0].status == status, f"{key} {unit}: {found[0].status} — {found[0].message}"
+
+
+def test_night2_has_no_findings_outside_cases(crawled_night2):
+    judged = {(f.indicator, f.check, f.unit) for f in crawled_night2.findings}
+    expected = {(*key, unit) for key, units in EXPECTED.items() if _registered(key) for unit in units}
+    assert judged == expected
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        pytest.param(check, id=check.slug, marks=[pytest.mark.xfail(strict=True, reason=NOT_COVERED[check.slug])])
+        if check.slug in NOT_COVERED else pytest.param(check, id=check.slug)
+        for check in registered_checks()
+    ],
+)
+def test_every_check_passes_and_fails_across_the_two_nights(crawled_portal, crawled_night2, check):
+    statuses = {
+        f.status for crawled in (crawled_portal, crawled_night2) for f in crawled.findings
+        if (f.indicator, f.check) == (check.indicator, check.slug)
+    }
+    gap = "fail" if "fail" in check.statuses else "warn"  # 27 and D1 only warn
+    assert {"pass", gap} <= statuses, f"{check.indicator}/{check.slug}: only {sorted(statuses)}"
+
+
+def test_night2_evidence_was_fetched_and_is_never_a_removed_page(crawled_night2):
+    engine = open_engine(crawled_night2.db_url)
+    with session_factory(engine)() as session:
+        fetched_ok = {doc.url for doc in run_documents(session, crawled_night2.run_id) if doc.http_status == 200}
+    engine.dispose()
+    evidence = [(f.indicator, e["url"]) for f in crawled_night2.findings for e in f.evidence]
+    assert [item for item in evidence if item[1] not in fetched_ok] == []
+    assert [item for item in evidence if _removed(_path(item[1]))] == []
+
+
+def test_late_batch_fails_with_its_working_days(crawled_night2):
+    """Decided 2021-09-13, published 09-28: 11 working days with the make-up Saturday
+    18 Sep and Sunday 26 Sep; the row decided 09-24 is on time and not listed."""
+    finding = next(f for f in crawled_night2.findings if (f.indicator, f.unit) == ("52", "县市场监管局"))
+    late = [e for e in finding.evidence if _path(e["url"]) == "/bm/scjgj/202109/t20210928_3114.html"]
+    assert len(late) == 1 and "11" in late[0]["note"] and "2021-09-13" in late[0]["note"], finding.evidence
+    assert not any("2021-09-24" in e["note"] for e in finding.evidence)
+
+
+def _removed(path: str) -> bool:
+    return any(path == gone or (gone.endswith("/") and path.startswith(gone)) for gone in REMOVED)
+
+
+# --- the server's two nights ------------------------------------------------------------
+
+
+def _status(portal, path: str) -> int:
+    try:
+        with urllib.request.urlopen(portal.url(path), timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def _added_paths() -> list[str]:
+    return sorted(
+        "/" + path.relative_to(NIGHT2_ROOT).as_posix() for path in NIGHT2_ROOT.rglob("*.html")
+        if not (NIGHT2_ROOT.parent / "html" / path.relative_to(NIGHT2_ROOT)).exists()
+    )
+
+
+def test_removed_pages_exist_on_night1_and_answer_404_on_night2():
+    with serve_portal(night=1) as night1, serve_portal(night=2) as night2:
+        for path in REMOVED:
+            assert _status(night1, path) == 200, path
+            assert _status(night2, path) == 404, path
+        assert _status(night2, "/xxgk/zcjd/2021-07/1601.html") == 404  # inside a removed section
+        assert _status(night2, "/xxgk/zfwj/2021-09/1307.html") == 200
+        assert _status(night2, "/bm/jyj/2021-04/2302.html") == 200  # the listed 404 of night 1, uploaded
+
+
+def test_night1_serves_none_of_night2():
+    added = _added_paths()
+    assert "/bm/jyj/2021-04/2302.html" in added
+    with serve_portal(night=1) as night1:
+        assert [path for path in added if _status(night1, path) != 404] == []
+        assert _status(night1, "/" + REMOVED_FILE) == 404 and _status(night1, "/CASES.md") == 404
+
+
+def test_unknown_night_is_refused():
+    with pytest.raises(ValueError, match="nights"):
+        serve_portal(night=3)
+
+
+# --- fazhi demo ---------------------------------------------------------------------------
+
+
+def test_demo_reports_night2_against_night1(tmp_path, capsys):
+    from fazhi.cli import main
+
+    (tmp_path / "demo.db").write_bytes(b"a store left by an earlier demo")
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    index = tmp_path / "index.html"
+    assert capsys.readouterr().out.strip() == str(index.resolve())
+
+    report = json.loads((tmp_path / "findings.json").read_text(encoding="utf-8"))
+    assert report["run"]["id"] == 2 and report["run"]["as_of"] == dt.date(2021, 9, 30).isoformat()
+    page = index.read_text(encoding="utf-8")
+    assert re.search(r"新发现（[1-9]\d*）", page) and re.search(r"已整改（[1-9]\d*）", page)
+    new_gaps, fixed = _rows(page, "new"), _rows(page, "fixed")
+    assert ("第52项", "县市场监管局") in new_gaps  # the late 双公示 batch
+    assert ("第1项", COUNTY) in new_gaps and ("第27项", COUNTY) not in new_gaps
+    assert ("第7项", "县教育局") in fixed  # the uploaded 权责清单
+    assert ("第2项", COUNTY) in fixed and ("第24项", COUNTY) in fixed
+
+
+def _rows(page: str, anchor: str) -> set[tuple[str, str]]:
+    """(indicator, unit) of each row of the table under the heading `anchor`."""
+    start = page.index(f'id="{anchor}"')
+    table = page[start:page.index("</table>", start)]
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
+    return {tuple(re.sub(r"<[^>]+>", "", cell).strip() for cell in row[:2]) for row in cells if row}
