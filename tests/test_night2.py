@@ -15,7 +15,7 @@ import urllib.request
 
 import pytest
 
-from fazhi.sample_portal import NIGHT2_ROOT, REMOVED_FILE, serve_portal
+from fazhi.sample_portal import NIGHT2_ROOT, PORTAL_ROOT, REMOVED_FILE, serve_portal
 from rules.base import registered_checks
 from storage.db import open_engine, run_documents, session_factory
 
@@ -167,7 +167,7 @@ def _status(portal, path: str) -> int:
 def _added_paths() -> list[str]:
     return sorted(
         "/" + path.relative_to(NIGHT2_ROOT).as_posix() for path in NIGHT2_ROOT.rglob("*.html")
-        if not (NIGHT2_ROOT.parent / "html" / path.relative_to(NIGHT2_ROOT)).exists()
+        if not (PORTAL_ROOT / path.relative_to(NIGHT2_ROOT)).exists()
     )
 
 
