@@ -13,6 +13,8 @@ PHRASES = (
     Phrase(
         "公共服务事项清单",
         variants=("公共服务清单", "公共服务事项目录", "公共服务事项清单目录", "公共服务事项目录清单"),
+        # 公共 is the item's qualifier: 中介服务事项清单 and 政务服务事项清单 score 85.7 fuzzily but are other lists
+        requires=("公共",),
         excludes=("解读",),
     ),
 )
