@@ -31,12 +31,16 @@ SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024  # pages; attachments get their own limit per request
 DOWNLOAD_WARNSIZE = 0
+# items go to one synchronous pipeline; Scrapy starts this many tasks for every response
+CONCURRENT_ITEMS = 4
 COOKIES_ENABLED = True  # some CMSs set a session cookie before serving lists
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "WARNING"
 # 404/410 are answers (the document is absent); 304 means "unchanged since last night"
 HTTPERROR_ALLOWED_CODES = [304, 404, 410]
 REFERER_ENABLED = True
+# when crawl.http_cache is on, honour the server's caching headers instead of caching forever
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ScopeMiddleware": 50,

@@ -27,6 +27,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     conditional: bool = True  # send ETag/Last-Modified and answer 304 when they match
+    etag: str | None = None  # computed from the body when not given
 
 
 Route = Reply | Callable[[str], "Reply | None"]
@@ -100,6 +101,7 @@ class SiteServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out as separate writes
 
             def do_GET(self):
                 with server._lock:
@@ -112,7 +114,7 @@ class SiteServer:
                     headers.setdefault("Content-Type", reply.content_type)
                 status, body = reply.status, reply.body
                 if reply.conditional and status == 200:
-                    etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+                    etag = reply.etag or '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
                     headers |= {"ETag": etag, "Last-Modified": LAST_MODIFIED}
                     if self.headers.get("If-None-Match") == etag:
                         status, body = 304, b""

@@ -11,7 +11,7 @@ import json
 import zlib
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, LargeBinary, String, select
+from sqlalchemy import Connection, Engine, LargeBinary, String, bindparam, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -57,9 +57,14 @@ def previous_documents(session: Session, run_id: int) -> dict[str, Previous]:
     return {url: Previous(doc_id, sha, etag, modified) for doc_id, url, sha, etag, modified in rows}
 
 
-def load_links(session: Session, url: str, sha256: str) -> list[list] | None:
-    blob = session.get(PageLinks, (url, sha256))
-    return json.loads(zlib.decompress(blob.links)) if blob is not None else None
+_LINKS_QUERY = select(PageLinks.links).where(PageLinks.url == bindparam("url"), PageLinks.sha256 == bindparam("sha256"))
+
+
+def load_links(connection: Connection, url: str, sha256: str) -> list[list] | None:
+    """Cached links of a page version (a Core query: this runs once per unchanged page)."""
+    blob = connection.execute(_LINKS_QUERY, {"url": url, "sha256": sha256}).scalar()
+    connection.rollback()  # no read transaction left open: it would keep the WAL from checkpointing
+    return json.loads(zlib.decompress(blob)) if blob is not None else None
 
 
 def save_links(session: Session, rows: list[tuple[str, str, list[list]]]) -> None:

@@ -25,6 +25,7 @@ _PATH_PARAMS = re.compile(r";[^/?#]*", re.I)
 MAX_URL_LENGTH = 500
 
 
+@lru_cache(maxsize=65536)
 def canonical_url(url: str) -> str:
     """One spelling per document: no fragment, no session id, no duplicate slashes."""
     parts = urlsplit(url.strip())

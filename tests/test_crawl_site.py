@@ -177,9 +177,10 @@ def test_scope_offsite_links_redirects_traps_and_session_ids(tmp_path):
     with SiteServer(routes=routes) as server:
         server.routes["/"] = html(routes["/"].body.decode().format(port=server.port))
         server.routes["/jump.html"] = Reply(b"", status=302, headers={"Location": f"http://localhost:{server.port}/offsite.html"})
-        _run, docs, _errors = run_crawl(server, tmp_path)
+        _run, docs, errors = run_crawl(server, tmp_path)
         paths = server.paths()
     assert "/offsite.html" not in paths
+    assert "allowed_domains" in errors["/jump.html"].reason
     assert not any(path.startswith(("/cal.php", "/a/", "/logo")) for path in paths)
     assert [path for path in paths if path.startswith("/doc.html")] == ["/doc.html"]
     assert "/doc.html" in docs

@@ -34,7 +34,7 @@ from crawler.attachments import extract_attachment, sniff
 from crawler.extract import Link, extract_page
 from crawler.items import DocumentItem, FetchErrorItem, ReusedItem
 from crawler.middlewares import OFFSITE, PRIVATE
-from crawler.store import Previous, load_links, previous_documents
+from crawler.store import Previous, create_tables, load_links, previous_documents
 from crawler.urls import canonical_url, extension_of, in_domains, is_attachment_url, is_skipped, is_trap
 from storage.db import load_snapshot, open_engine
 
@@ -55,8 +55,10 @@ class PortalSpider(scrapy.Spider):
         spider.max_pages = settings.getint("FAZHI_MAX_PAGES")
         spider.attachment_bytes = settings.getint("FAZHI_MAX_ATTACHMENT_BYTES")
         spider.engine = open_engine(settings["FAZHI_DB_URL"])
+        create_tables(spider.engine)
         spider.session = Session(spider.engine)
         spider.previous = previous_documents(spider.session, settings.getint("FAZHI_RUN_ID"))
+        spider.connection = spider.engine.connect()
         return spider
 
     @property
@@ -76,6 +78,7 @@ class PortalSpider(scrapy.Spider):
                 yield request
 
     def closed(self, reason):
+        self.connection.close()
         self.session.close()
         self.engine.dispose()
 
@@ -150,7 +153,7 @@ class PortalSpider(scrapy.Spider):
         )
         if meta.get("kind") == "attachment" or previous.sha256 is None:
             return
-        links = load_links(self.session, url, previous.sha256)
+        links = load_links(self.connection, url, previous.sha256)
         if links is None:
             links = self._links_from_snapshot(url, previous.sha256)
         yield from self._follow(links, url, None)
@@ -228,9 +231,10 @@ class PortalSpider(scrapy.Spider):
         self.seen.add(url)
         state["scheduled"] = state.get("scheduled", 0) + 1
         kind = "attachment" if is_attachment_url(url) else "page"
-        meta = {"kind": kind, "parent_url": parent, "link_text": link.text or None, "list_date": link.list_date}
+        meta = {"kind": kind, "parent_url": parent, "link_text": link.text or None, "list_date": link.list_date,
+                "parent_published": published}
         if kind == "attachment":
-            meta |= {"download_maxsize": self.attachment_bytes, "parent_published": published}
+            meta["download_maxsize"] = self.attachment_bytes
         return scrapy.Request(url, callback=self.parse, errback=self.on_error, headers=self._conditional(url), meta=meta)
 
     def _conditional(self, url: str) -> dict[str, str]:
@@ -246,8 +250,9 @@ class PortalSpider(scrapy.Spider):
 
     def on_error(self, failure):
         request = failure.request
-        url = canonical_url(request.url)
-        if failure.check(IgnoreRequest) and str(failure.value) == OFFSITE:
+        # a redirect's failure belongs to the URL the site linked to
+        url = canonical_url(request.meta.get("redirect_urls", [request.url])[0])
+        if failure.check(IgnoreRequest) and str(failure.value) == OFFSITE and not request.meta.get("redirect_urls"):
             return
         if failure.check(DownloadCancelledError, CancelledError) and request.meta.get("kind") == "attachment":
             limit = self.attachment_bytes / 1024 / 1024
@@ -274,6 +279,8 @@ def _failure_reason(failure) -> tuple[str, int | None]:
         return f"HTTP {status}", status
     if failure.check(IgnoreRequest):
         message = str(failure.value)
+        if message == OFFSITE:
+            return "重定向到 allowed_domains 以外的网址，未跟随", None
         if message == PRIVATE:
             return "地址属于本机或内网，未抓取（crawl.allow_private_addresses 未开启）", None
         if "robots" in message.lower():
