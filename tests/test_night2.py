@@ -71,23 +71,16 @@ EXPECTED: dict[tuple[str, str], dict[str, str]] = {
     ("95", "rule-of-law-assessment"): {COUNTY: "fail"},
     ("D1", "negative-hits"): {COUNTY: "pass"},
 }
-# a realistic page the check misjudges (reported; CASES.md keeps the right answer)
-MISJUDGED = {
-    (("7", "public-service-list"), COUNTY): "保留的行政审批中介服务事项清单 fuzzily matches 公共服务事项清单",
-}
 # checks the two nights cannot give both outcomes, with the reason
 NOT_COVERED = {
     "normative-legality": "25 is 24's 规范性文件 part: it cannot fail on the night 24 passes (fail case in its YAML)",
-    "public-service-list": "night 2's fail is misjudged as a pass (see MISJUDGED)",
 }
 
 
 def _cases():
     for key, units in EXPECTED.items():
         for unit, status in units.items():
-            reason = MISJUDGED.get((key, unit))
-            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            yield pytest.param(key, unit, status, id=f"{key[0]}-{key[1]}-{unit}", marks=marks)
+            yield pytest.param(key, unit, status, id=f"{key[0]}-{key[1]}-{unit}")
 
 
 def _path(url: str) -> str:
