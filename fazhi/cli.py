@@ -11,7 +11,7 @@ from pathlib import Path
 from fazhi.config import Config, ConfigError, load_config, parse_config
 from fazhi.jobs import JobError, check_step, crawl_step, nightly, report_step, today_in_china
 from fazhi.sample_portal import NIGHTS, serve_portal
-from storage.db import DEFAULT_DB_URL
+from storage.db import DEFAULT_DB_URL, StoreError
 
 # the sample portal's cases are written for this day (see tests/fixtures/html/CASES.md)
 DEMO_AS_OF = dt.date(2021, 9, 30)
@@ -24,9 +24,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return args.handler(args)
-    except (ConfigError, JobError) as error:
+    except (ConfigError, StoreError, JobError) as error:
         print(f"fazhi: {error}", file=sys.stderr)
-        return 2 if isinstance(error, ConfigError) else 1
+        return 1 if isinstance(error, JobError) else 2
     except KeyboardInterrupt:
         print("fazhi: 已中断", file=sys.stderr)
         return 130

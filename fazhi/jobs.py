@@ -58,11 +58,26 @@ def report_step(config: Config, db_url: str, out_dir: Path, run_id: int | None =
         run = session.get(Run, run_id) if run_id else latest_run(session, statuses=("checked",))
         if run is None:
             raise JobError("数据库中没有已检查的运行，请先运行 fazhi check")
+        prepare_out_dir(out_dir)
+        try:
+            return write_reports(session, run.id, config, out_dir)
+        except OSError as error:
+            raise JobError(f"报告无法写入 {out_dir}：{error.strerror or error}") from error
+
+
+def prepare_out_dir(out_dir: Path) -> None:
+    try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        return write_reports(session, run.id, config, out_dir)
+    except FileExistsError:
+        raise JobError(f"输出目录 {out_dir} 已存在且不是目录，请换一个 --out") from None
+    except OSError as error:
+        raise JobError(f"无法创建输出目录 {out_dir}：{error.strerror or error}") from error
 
 
 def nightly(config: Config, db_url: str, as_of: dt.date, out_dir: Path, overrides: dict | None = None) -> Path:
+    # a night-long crawl must not end in "cannot write the report"
+    prepare_out_dir(out_dir)
+    open_engine(db_url).dispose()
     run_id = crawl_step(config, db_url, overrides)
     check_step(config, db_url, as_of, run_id)
     return report_step(config, db_url, out_dir, run_id)

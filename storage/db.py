@@ -6,7 +6,8 @@ import hashlib
 import zlib
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, event, exc, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import Base, Document, FetchError, Finding, Run, Snapshot, utcnow
@@ -14,12 +15,32 @@ from storage.models import Base, Document, FetchError, Finding, Run, Snapshot, u
 DEFAULT_DB_URL = "sqlite:///fazhi.db"
 
 
+class StoreError(Exception):
+    """The store named by --db cannot be opened; the message is one line for the operator."""
+
+
 def open_engine(url: str = DEFAULT_DB_URL) -> Engine:
-    engine = create_engine(url)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-    Base.metadata.create_all(engine)
+    try:
+        engine = create_engine(url)
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _sqlite_pragmas)
+        Base.metadata.create_all(engine)
+    except (exc.ArgumentError, exc.NoSuchModuleError, exc.OperationalError, ImportError) as error:
+        raise StoreError(f"无法打开数据库 {_shown(url)}：{_first_line(error)}") from error
     return engine
+
+
+def _shown(url: str) -> str:
+    # the operator sees the URL in cron mail; a server password must not go with it
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except exc.ArgumentError:
+        return repr(url)
+
+
+def _first_line(error: Exception) -> str:
+    original = getattr(error, "orig", None) or error
+    return str(original).splitlines()[0] if str(original) else type(original).__name__
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

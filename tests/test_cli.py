@@ -1,6 +1,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from fazhi.cli import main
 
 
@@ -46,3 +48,45 @@ def test_every_online_search_task_and_51_has_an_automatic_check():
     online = {item.id for item in load_catalogue() if item.online_tasks}
     assert len(online) == 38
     assert automatic_indicators() == online | {"51"}
+
+
+def _minimal_config(tmp_path):
+    config = tmp_path / "county.toml"
+    config.write_text(
+        '[county]\nname = "鲁山县"\n[crawl]\nstart_urls = ["http://a.gov.cn/"]\nallowed_domains = ["a.gov.cn"]\n'
+        '[[units]]\nname = "县政府"\nroles = ["county"]\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+@pytest.mark.parametrize(
+    "db_url, shown",
+    [
+        ("sqlite:////nonexistent-dir/fazhi.db", "unable to open database file"),
+        ("nosuchdb://host/db", "nosuchdb"),
+        ("not a url", "not a url"),
+    ],
+)
+def test_a_db_that_cannot_be_opened_is_one_line_not_a_traceback(tmp_path, capsys, db_url, shown):
+    config = _minimal_config(tmp_path)
+    assert main(["check", "--config", str(config), "--db", db_url]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("fazhi: 无法打开数据库") and shown in err and "\n" not in err
+
+
+def test_a_db_password_is_not_printed(tmp_path, capsys):
+    config = _minimal_config(tmp_path)
+    assert main(["check", "--config", str(config), "--db", "nosuchdb://user:s3cret@host/db"]) == 2
+    assert "s3cret" not in capsys.readouterr().err
+
+
+def test_an_out_that_is_a_file_stops_the_nightly_job_before_crawling(tmp_path, capsys):
+    config = _minimal_config(tmp_path)
+    taken = tmp_path / "report.html"
+    taken.write_text("", encoding="utf-8")
+    code = main(["run", "--config", str(config), "--db", f"sqlite:///{tmp_path}/x.db", "--out", str(taken)])
+    assert code == 1
+    err = capsys.readouterr().err.strip()
+    assert "不是目录" in err and "\n" not in err
+    assert not (tmp_path / "x.db").exists(), "no crawl may start when the report cannot be written"
