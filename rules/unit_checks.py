@@ -198,7 +198,8 @@ def _missing_yearly(
 @dataclass
 class ItemVerdict:
     unit: str
-    status: str  # pass | fail | warn
+    # pass | fail | warn; unknown when a date lies outside the working-day calendar
+    status: str
     doc: Doc
     note: str
 
@@ -223,9 +224,10 @@ def per_item_results(check: Check, ctx: CheckContext, verdicts: Iterable[ItemVer
 
 
 def _item_message(items: Sequence[ItemVerdict], words: ItemWords) -> str:
-    counts = {status: sum(item.status == status for item in items) for status in ("fail", "warn", "pass")}
+    counts = {status: sum(item.status == status for item in items) for status in ("fail", "unknown", "warn", "pass")}
     parts = [
         f"{counts['fail']}项{words.bad}" if counts["fail"] else "",
+        f"{counts['unknown']}项因工作日历缺少当年放假安排无法判断（可在配置 [calendar] 中补充）" if counts["unknown"] else "",
         f"{counts['warn']}项无法判断或需人工确认" if counts["warn"] else "",
         f"{counts['pass']}项{words.good}" if counts["pass"] else "",
     ]
