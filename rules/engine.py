@@ -84,8 +84,9 @@ def _judge_one(check_class, ctx: CheckContext) -> list[Result]:
 
 def _apply_fetch_errors(result: Result, ctx: CheckContext) -> Result:
     if ctx.start_failed:
+        # "未找到…请公开…" would read as a gap; without the start page nothing was seen
         result.status = "unknown"
-        result.message = f"首页无法访问，本次结果均无法判断。{result.message}"
+        result.message = _start_failure(ctx)
         return result
     if not result.absence or result.status not in ("fail", "warn"):
         return result
@@ -94,8 +95,17 @@ def _apply_fetch_errors(result: Result, ctx: CheckContext) -> Result:
         urls = "、".join(error.url for error in errors[:5])
         more = f" 等 {len(errors)} 个网址" if len(errors) > 5 else ""
         result.status = "unknown"
-        result.message = f"{result.message}；但该单位有页面抓取失败（{urls}{more}），无法确认是否缺失"
+        result.message = (
+            f"{result.message}；但该单位有页面抓取失败（{urls}{more}），无法确认是否缺失。"
+            "请确认这些页面能正常打开，下次检查会重新判断"
+        )
     return result
+
+
+def _start_failure(ctx: CheckContext) -> str:
+    starts = {url.rstrip("/") for url in ctx.config.crawl.start_urls}
+    failed = "；".join(f"{error.url}：{error.reason}" for error in ctx.errors if error.url.rstrip("/") in starts)
+    return f"首页无法访问（{failed}），本次所有指标均无法判断。请确认网站能正常打开后重新运行"
 
 
 def to_findings(results: Iterable[Result]) -> list[Finding]:

@@ -56,8 +56,12 @@ def test_lateness_is_judged_despite_fetch_errors():
 
 
 def test_failed_start_page_makes_everything_unknown():
-    results = judge(context(start_failed=True), [MissingEverywhere, LateItem])
+    ctx = context(["http://gov.test/"], start_failed=True)
+    results = judge(ctx, [MissingEverywhere, LateItem])
     assert {result.status for result in results} == {"unknown"}
+    for result in results:
+        assert result.message.startswith("首页无法访问（http://gov.test/：HTTP 500）")
+        assert "未找到" not in result.message
 
 
 def test_a_crashing_check_becomes_one_unknown_finding_and_others_go_on():
