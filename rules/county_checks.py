@@ -472,7 +472,7 @@ def _normative_hit(corpus: Corpus, doc: Doc) -> Hit | None:
 def _filed_as_normative(doc: Doc) -> str | None:
     for key, value in list(doc.meta.items()) + list(doc.fields.items()):
         if isinstance(value, str) and NORMATIVE in value and len(value) <= _MAX_CATEGORY_LENGTH:
-            return f"归入“{value}”（{key}）"
+            return f"归入“{value}”（{_field_label(key)}）"
     for key, value in doc.fields.items():
         if _REGISTRATION.search(str(key)) and value:
             return f"有规范性文件登记号 {value}"
@@ -480,6 +480,16 @@ def _filed_as_normative(doc: Doc) -> str | None:
     if match and NORMATIVE in doc.text:
         return f"正文有规范性文件登记号（{match.group(0)}）"
     return None
+
+
+# the report is read by civil servants: a CMS's meta tag name means nothing to them
+_META_LABELS = {"columnname": "所属栏目", "columntype": "栏目类型", "contentsource": "来源", "keywords": "关键词"}
+
+
+def _field_label(key: str) -> str:
+    if key.isascii():
+        return _META_LABELS.get(key.lower(), "网页元数据")
+    return key
 
 
 def _document_year(doc: Doc) -> int | None:
