@@ -14,6 +14,9 @@ EVIDENCE_KEYS = ("url", "title", "published", "note")
 
 
 def _iso(value: dt.date | dt.datetime | None) -> str | None:
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        # the store keeps naive UTC; a script must not mistake it for Beijing time
+        value = value.replace(tzinfo=dt.timezone.utc)
     return value.isoformat() if value else None
 
 

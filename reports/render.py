@@ -38,10 +38,16 @@ def _policy(css: str) -> str:
     return f"default-src 'none'; style-src 'sha256-{digest}'; img-src 'self' data:; base-uri 'none'; form-action 'none'"
 
 
+BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
+
+
 def _date(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return "—"
-    return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, dt.datetime) else value.isoformat()
+    if isinstance(value, dt.datetime):
+        # the store keeps UTC; the people reading the report live in Beijing time
+        return value.replace(tzinfo=value.tzinfo or dt.timezone.utc).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
 
 
 def environment() -> Environment:

@@ -41,7 +41,7 @@ def test_findings_json_has_exactly_the_interface_structure(out):
     assert set(data) == {"run", "findings"}
     assert conforms(data["run"], RUN_KEYS) == []
     assert data["run"]["as_of"] == "2021-09-30"
-    dt.datetime.fromisoformat(data["run"]["started_at"])
+    assert dt.datetime.fromisoformat(data["run"]["started_at"]).utcoffset() == dt.timedelta(0), "times carry their zone"
     assert len(data["findings"]) == 10
     for entry in data["findings"]:
         assert conforms(entry, FINDING_KEYS) == []

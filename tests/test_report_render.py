@@ -45,6 +45,8 @@ def test_overview_shows_as_of_coverage_and_counts(report):
     out, *_ = report
     text = page(out, "index.html").get_text(" ", strip=True)
     assert "数据截至 2021-09-30" in text
+    # the store keeps UTC (18:00); the reader sees the night's crawl in Beijing time
+    assert "抓取开始 2021-10-01 02:00" in text and "北京时间" in text
     assert "845 网页" in text and "101 附件" in text and "1 抓取失败的网址" in text
     cards = {c.select_one(".badge").get_text(strip=True)[2:]: c.select_one(".num").get_text()
              for c in page(out, "index.html").select(".card") if c.select_one(".badge")}
