@@ -122,14 +122,6 @@ def cn_date(day: dt.date) -> str:
     return f"{day.month}月{day.day}日"
 
 
-def fetch_error_note(ctx: CheckContext) -> str:
-    """For county-scope fails: which sections could not be fetched (CHECKS.md Statuses)."""
-    if not ctx.errors:
-        return ""
-    units = sorted({error.unit for error in ctx.errors})
-    return f"（注意：{'、'.join(units)} 有 {len(ctx.errors)} 个网址抓取失败，可能影响查找结果）"
-
-
 # ---- yearly reports with a deadline (51, 93, 31) ----------------------------
 
 

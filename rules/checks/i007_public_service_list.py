@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from rules.base import Check, CheckContext, Evidence, Result, register
 from rules.matching import Phrase
-from rules.unit_checks import Holdings, fetch_error_note, iso, titled
+from rules.county_checks import fetch_error_note
+from rules.unit_checks import Holdings, iso, titled
 
 PHRASES = (
     Phrase(
@@ -33,7 +34,8 @@ class PublicServiceList(Check):
         county = ctx.county_unit.name
         found = titled(ctx.present, PHRASES)
         if not found:
-            yield self.result(ctx, county, "fail", f"未找到公共服务事项清单{fetch_error_note(ctx)}")
+            advice = "请在政府信息公开栏目公开本县公共服务事项清单，并随事项调整动态更新。"
+            yield self.result(ctx, county, "fail", f"未找到公共服务事项清单；{advice}{fetch_error_note(ctx)}")
             return
         newest = max((doc for doc, _ in found), key=lambda doc: holdings.published(doc) or dt.date.min)
         note = f"发布于 {iso(holdings.published(newest))}"

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from rules.base import Check, CheckContext, Doc, Evidence, Result, register
 from rules.matching import Phrase
-from rules.unit_checks import Holdings, YearlyItem, covered_year, fetch_error_note, judge_yearly, titled
+from rules.county_checks import fetch_error_note
+from rules.unit_checks import Holdings, YearlyItem, covered_year, judge_yearly, titled
 
 CATALOGUE = (
     Phrase(
@@ -69,7 +70,7 @@ def _add_procedure_rules(ctx: CheckContext, result: Result) -> None:
         result.evidence.append(Evidence.of(found[0][0], "重大行政决策程序规定"))
         result.message += "；重大行政决策程序规定已公开"
         return
-    missing = f"未找到重大行政决策程序规定（规则/制度）{fetch_error_note(ctx)}"
     if result.status != "fail":
         result.status, result.absence = "fail", False
-    result.message = f"{missing}；{result.message}"
+    missing = "未找到重大行政决策程序规定（规则/制度），请公开本县重大行政决策程序规定"
+    result.message = f"{missing}；{result.message}。{fetch_error_note(ctx)}"
