@@ -12,10 +12,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.model import STATUS_LABELS, FindingView, ReportData, safe_link
+from reports.model import STATUS_LABELS, FindingView, ReportData, indicator_label, safe_link
 
 HEADERS = ("指标", "检查项", "单位", "状态", "说明", "证据标题", "证据链接", "发布日期", "备注", "责任单位")
-WIDTHS = (7, 16, 18, 9, 60, 40, 45, 12, 40, 36)
+WIDTHS = (9, 30, 18, 9, 60, 40, 45, 12, 40, 36)
 DATE_COLUMN = HEADERS.index("发布日期") + 1
 LINK_COLUMN = HEADERS.index("证据链接") + 1
 SHEET_NAME_MAX = 31
@@ -43,8 +43,9 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def finding_rows(finding: FindingView) -> list[tuple]:
-    head = (finding.indicator, finding.check, finding.unit, STATUS_LABELS[finding.status], finding.message)
+def finding_rows(finding: FindingView, check_title: str) -> list[tuple]:
+    # the 台账 is handed to departments: the plan's item name and the check's Chinese title, no slugs
+    head = (indicator_label(finding.indicator), check_title, finding.unit, STATUS_LABELS[finding.status], finding.message)
     responsible = "、".join(finding.responsible)
     if not finding.evidence:
         return [head + ("", "", None, "", responsible)]
@@ -62,14 +63,14 @@ def _put(sheet: Worksheet, row: int, column: int, value) -> Cell:
     return cell
 
 
-def _fill_sheet(sheet: Worksheet, findings: list[FindingView]) -> None:
+def _fill_sheet(sheet: Worksheet, findings: list[FindingView], report: ReportData) -> None:
     for column, (header, width) in enumerate(zip(HEADERS, WIDTHS), start=1):
         cell = sheet.cell(row=1, column=column, value=header)
         cell.font = Font(bold=True)
         sheet.column_dimensions[get_column_letter(column)].width = width
     row_number = 1
     for finding in findings:
-        for values in finding_rows(finding):
+        for values in finding_rows(finding, report.check_title(finding)):
             row_number += 1
             _write_row(sheet, row_number, values, finding.status)
     sheet.freeze_panes = "A2"
@@ -92,10 +93,10 @@ def write_findings_xlsx(path: Path, report: ReportData) -> Path:
     book = Workbook()
     overview = book.active
     overview.title = "总览"
-    _fill_sheet(overview, report.findings)
+    _fill_sheet(overview, report.findings, report)
     taken = {"总览"}
     for unit in report.units:
         if unit.findings:
-            _fill_sheet(book.create_sheet(sheet_name(unit.name, taken)), unit.findings)
+            _fill_sheet(book.create_sheet(sheet_name(unit.name, taken)), unit.findings, report)
     book.save(path)
     return path

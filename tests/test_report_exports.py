@@ -75,14 +75,15 @@ def test_workbook_rows_dates_and_links(out):
     sheet = load_workbook(out / "findings.xlsx")["县司法局"]
     rows = [dict(zip(HEADERS, (c.value for c in row))) for row in sheet.iter_rows(min_row=2)]
     late = next(r for r in rows if r["证据标题"] == "鲁司罚决字〔2021〕2号")
-    assert late["指标"] == "52" and late["状态"] == "未通过" and late["单位"] == "县司法局"
+    assert late["指标"] == "第52项" and late["状态"] == "未通过" and late["单位"] == "县司法局"
+    assert late["检查项"].startswith("行政处罚、行政许可决定7个工作日内公开"), "the check's Chinese title, not its slug"
     assert late["发布日期"] == dt.datetime(2021, 5, 20)
     date_cell = next(r[7] for r in sheet.iter_rows(min_row=2) if r[5].value == "鲁司罚决字〔2021〕2号")
     assert date_cell.is_date and date_cell.number_format == "yyyy-mm-dd"
     link_cell = next(r[6] for r in sheet.iter_rows(min_row=2) if r[5].value == "鲁司罚决字〔2021〕2号")
     assert link_cell.hyperlink.target == "http://www.lushan.test/bm/sfj/cf/2.html"
     # every finding of the unit is there, with no evidence as one row
-    assert {(r["指标"], r["状态"]) for r in rows} == {("52", "未通过"), ("49", "无法判断"), ("7", "通过")}
+    assert {(r["指标"], r["状态"]) for r in rows} == {("第52项", "未通过"), ("第49项", "无法判断"), ("第7项", "通过")}
 
 
 def test_scraped_text_stays_text_and_unsafe_urls_are_not_links(out):
