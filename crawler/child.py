@@ -24,11 +24,10 @@ def main(job_path: str, result_path: str) -> int:
         settings = build_settings(job["config"], job["db_url"], job["run_id"], job["progress"], job["overrides"])
         process = CrawlerProcess(settings)
         crawler = process.create_crawler(PortalSpider)
-        process.crawl(crawler)
+        # an error while setting the crawl up ends in this Deferred, not in an exception here
+        process.crawl(crawler).addErrback(lambda failure: outcome.update(error=f"{failure.type.__name__}: {failure.value}"))
         process.start()
         outcome["finish_reason"] = crawler.stats.get_value("finish_reason")
-        if crawler.stats.get_value("log_count/ERROR") and outcome["finish_reason"] is None:
-            outcome["error"] = "the crawl stopped with errors (see the log)"
     except BaseException as error:  # noqa: BLE001 - the parent needs one line whatever happened
         outcome["error"] = f"{type(error).__name__}: {error}"
         traceback.print_exc()
