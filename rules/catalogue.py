@@ -215,6 +215,17 @@ def _shorten(text: str, width: int) -> str:
     return "".join(kept) + "…"
 
 
+def _wrap(text: str, width: int) -> list[str]:
+    lines, line, used = [], "", 0
+    for char in text:
+        if used + _display_width(char) > width:
+            lines.append(line)
+            line, used = "", 0
+        line += char
+        used += _display_width(char)
+    return lines + [line]
+
+
 def _item_label(item_id: str) -> str:
     if item_id.isdigit():
         return f"第{item_id}项"
@@ -242,10 +253,6 @@ def format_catalogue(catalogue: Catalogue, automatic: set[str]) -> str:
 def _format_item(item: Item, automatic: bool) -> str:
     marker = "自动检查" if automatic else "人工"
     head = f"{_item_label(item.id)}  [{marker}]  {'、'.join(item.kinds)}"
-    return "\n".join(
-        (
-            head,
-            "  " + _shorten(item.text, _LINE_WIDTH - 2),
-            "  " + _shorten("责任单位：" + "、".join(item.responsible), _LINE_WIDTH - 2),
-        )
-    )
+    # the text is only a reminder, but every responsible unit must be listed
+    units = _wrap("责任单位：" + "、".join(item.responsible), _LINE_WIDTH - 2)
+    return "\n".join([head, "  " + _shorten(item.text, _LINE_WIDTH - 2)] + ["  " + line for line in units])

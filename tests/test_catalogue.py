@@ -229,6 +229,14 @@ def test_format_catalogue_shortens_long_indicator_text(catalogue):
     assert catalogue.get("B1").text in text  # short texts stay whole
 
 
+def test_format_catalogue_lists_every_responsible_unit_in_full(catalogue):
+    text = format_catalogue(catalogue, set()).replace("\n  ", "")
+    for item in catalogue:
+        assert "责任单位：" + "、".join(item.responsible) in text, item.id
+    unit_lines = [line for block in format_catalogue(catalogue, set()).split("\n\n")[:-1] for line in block.splitlines()[2:]]
+    assert max(len(line) for line in unit_lines) <= 39, "wrapped to fit an 80-column terminal"
+
+
 def test_format_catalogue_refuses_unknown_automatic_ids(catalogue):
     with pytest.raises(ValueError, match="96"):
         format_catalogue(catalogue, {"7", "96"})
