@@ -234,7 +234,7 @@ def test_format_catalogue_lists_every_responsible_unit_in_full(catalogue):
     for item in catalogue:
         assert "责任单位：" + "、".join(item.responsible) in text, item.id
     unit_lines = [line for block in format_catalogue(catalogue, set()).split("\n\n")[:-1] for line in block.splitlines()[2:]]
-    assert max(len(line) for line in unit_lines) <= 39, "wrapped to fit an 80-column terminal"
+    assert max(len(line) for line in unit_lines) <= 40, "wrapped to fit an 80-column terminal"
 
 
 def test_format_catalogue_refuses_unknown_automatic_ids(catalogue):
