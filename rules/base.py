@@ -116,21 +116,11 @@ class CheckContext:
         return [doc for doc in self.documents if doc.ok]
 
     @cached_property
-    def _docs_by_unit(self) -> dict[str, list[Doc]]:
-        grouped: dict[str, list[Doc]] = defaultdict(list)
-        for doc in self.present:
-            grouped[doc.unit].append(doc)
-        return grouped
-
-    @cached_property
     def _errors_by_unit(self) -> dict[str, list[ErrorView]]:
         grouped: dict[str, list[ErrorView]] = defaultdict(list)
         for error in self.errors:
             grouped[error.unit].append(error)
         return grouped
-
-    def unit_documents(self, unit: str) -> list[Doc]:
-        return self._docs_by_unit.get(unit, [])
 
     def unit_errors(self, unit: str) -> list[ErrorView]:
         return self._errors_by_unit.get(unit, [])
