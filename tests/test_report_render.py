@@ -51,6 +51,8 @@ def test_overview_shows_as_of_coverage_and_counts(report):
     cards = {c.select_one(".badge").get_text(strip=True)[2:]: c.select_one(".num").get_text()
              for c in page(out, "index.html").select(".card") if c.select_one(".badge")}
     assert cards["未通过"] == "2" and cards["需复核"] == "3" and cards["无法判断"] == "2" and cards["通过"] == "3"
+    # findings, not indicators: 10 findings over 6 indicators must not read as "2 项未通过"
+    assert "共 10 条" in text
 
 
 def test_overview_lists_new_and_fixed_gaps_since_previous_run(report):
