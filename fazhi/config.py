@@ -87,6 +87,8 @@ def load_config(path: str | Path) -> Config:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"配置文件不存在: {path}") from None
+    except OSError as error:
+        raise ConfigError(f"无法读取配置文件 {path}: {error.strerror or error}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"配置文件 {path} 不是有效的 TOML: {error}") from None
     return parse_config(raw, path)
@@ -117,15 +119,35 @@ def _crawl(table: dict[str, Any]) -> CrawlSettings:
     domains = tuple(_strings(table.get("allowed_domains"), "crawl.allowed_domains"))
     if not domains:
         raise ConfigError("crawl.allowed_domains 至少需要一个域名（爬虫不会离开这些域名）")
+    for url in start_urls:
+        if not _within(urlsplit(url).hostname or "", domains):
+            raise ConfigError(f"crawl.start_urls 中的 {url} 不在 crawl.allowed_domains 之内，爬虫不会抓取它")
     known = {key for key in CrawlSettings.__dataclass_fields__} - {"start_urls", "allowed_domains"}
     unknown = set(table) - known - {"start_urls", "allowed_domains"}
     if unknown:
         raise ConfigError(f"crawl 中有未知的设置: {', '.join(sorted(unknown))}")
-    options = {key: table[key] for key in known if key in table}
+    options = {key: _option(key, table[key]) for key in known if key in table}
     settings = CrawlSettings(start_urls=start_urls, allowed_domains=domains, **options)
     if settings.concurrency_per_domain < 1 or settings.max_pages < 1 or settings.delay < 0:
         raise ConfigError("crawl.concurrency_per_domain 与 crawl.max_pages 须为正数，crawl.delay 不能为负")
     return settings
+
+
+def _within(host: str, domains: tuple[str, ...]) -> bool:
+    return any(host == domain or host.endswith("." + domain) for domain in domains)
+
+
+def _option(key: str, value: Any) -> Any:
+    """A crawl option of the type its default has (an int is fine where a float is expected)."""
+    default = CrawlSettings.__dataclass_fields__[key].default
+    expected = str if default is None else type(default)
+    fits = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if not fits:
+        names = {bool: "true 或 false", int: "整数", float: "数字", str: "字符串"}
+        raise ConfigError(f"crawl.{key} 应为{names[expected]}，现为 {value!r}")
+    return value
 
 
 def _unit(entry: Any, index: int) -> Unit:

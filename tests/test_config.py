@@ -60,6 +60,11 @@ def test_loads_units_roles_and_calendar(tmp_path):
         (lambda t: t + "\n[[units]]\nname = \"县司法局\"\n", "重复"),
         (lambda t: t.replace("[county]", "[county"), "TOML"),
         (lambda t: t.replace("[2027-02-07]", '["2027-01-01"]'), "既是放假又是上班"),
+        (lambda t: t.replace("[crawl]", '[crawl]\nmax_pages = "lots"'), "crawl.max_pages 应为整数"),
+        (lambda t: t.replace("[crawl]", '[crawl]\nobey_robots = "no"'), "crawl.obey_robots 应为true 或 false"),
+        (lambda t: t.replace("[crawl]", "[crawl]\ndelay = true"), "crawl.delay 应为数字"),
+        (lambda t: t.replace('start_urls = ["http://www.example.gov.cn/"]', 'start_urls = ["http://www.lushan.gov.cn/"]'),
+         "不在 crawl.allowed_domains 之内"),
     ],
 )
 def test_bad_config_is_one_clear_line(tmp_path, change, message):
@@ -72,6 +77,21 @@ def test_bad_config_is_one_clear_line(tmp_path, change, message):
 def test_missing_file(tmp_path):
     with pytest.raises(ConfigError, match="不存在"):
         load_config(tmp_path / "nope.toml")
+
+
+def test_a_folder_given_as_config_is_one_clear_line(tmp_path):
+    with pytest.raises(ConfigError, match="无法读取配置文件"):
+        load_config(tmp_path)
+
+
+def test_whole_numbers_are_fine_where_seconds_are_expected(tmp_path):
+    config = load_config(write(tmp_path, MINIMAL.replace("[crawl]", "[crawl]\ndelay = 2\ntimeout = 60")))
+    assert config.crawl.delay == 2.0 and config.crawl.timeout == 60.0
+
+
+def test_a_start_url_on_a_subdomain_of_an_allowed_domain_is_accepted(tmp_path):
+    text = MINIMAL.replace('allowed_domains = ["www.example.gov.cn"]', 'allowed_domains = ["example.gov.cn"]')
+    assert load_config(write(tmp_path, text)).crawl.start_urls == ("http://www.example.gov.cn/",)
 
 
 def test_documents_belong_to_units_by_prefix_then_publisher(tmp_path):
