@@ -194,6 +194,8 @@ class ItemVerdict:
     status: str
     doc: Doc
     note: str
+    # the year the working-day calendar lacks, for an unknown item
+    missing_year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -219,11 +221,17 @@ def _item_message(items: Sequence[ItemVerdict], words: ItemWords) -> str:
     counts = {status: sum(item.status == status for item in items) for status in ("fail", "unknown", "warn", "pass")}
     parts = [
         f"{counts['fail']}项{words.bad}" if counts["fail"] else "",
-        f"{counts['unknown']}项因工作日历缺少当年放假安排无法判断（可在配置 [calendar] 中补充）" if counts["unknown"] else "",
+        f"{counts['unknown']}项因工作日历缺少{_years(items)}年的放假安排无法判断（可在配置 [calendar] 中补充）"
+        if counts["unknown"]
+        else "",
         f"{counts['warn']}项无法判断或需人工确认" if counts["warn"] else "",
         f"{counts['pass']}项{words.good}" if counts["pass"] else "",
     ]
     return f"共{len(items)}项{words.noun}：" + "，".join(part for part in parts if part)
+
+
+def _years(items: Sequence[ItemVerdict]) -> str:
+    return "、".join(str(year) for year in sorted({item.missing_year for item in items if item.missing_year}))
 
 
 def _item_evidence(items: Sequence[ItemVerdict], status: str, words: ItemWords) -> list[Evidence]:

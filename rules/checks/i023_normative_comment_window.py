@@ -58,6 +58,6 @@ def _verdict(ctx: CheckContext, holdings: Holdings, doc: Doc) -> ItemVerdict:
     try:
         days = ctx.calendar.working_days_between(window.start, window.end)
     except CalendarGap as gap:
-        return ItemVerdict(unit, "unknown", doc, f"{window.describe()}，{gap}")
+        return ItemVerdict(unit, "unknown", doc, f"{window.describe()}，{gap}", gap.year)
     status = "pass" if days >= MIN_WORKING_DAYS else "fail"
     return ItemVerdict(unit, status, doc, f"{window.describe()}，共 {days} 个工作日（不少于 {MIN_WORKING_DAYS} 个）")

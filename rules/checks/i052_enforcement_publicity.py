@@ -96,6 +96,6 @@ def _verdict(ctx: CheckContext, holdings: Holdings, decision: Decision) -> ItemV
     try:
         days = ctx.calendar.working_days_after(decision.decision_date, published_on)
     except CalendarGap as gap:
-        return ItemVerdict(unit, "unknown", decision.doc, f"{dates}，{gap}")
+        return ItemVerdict(unit, "unknown", decision.doc, f"{dates}，{gap}", gap.year)
     status = "fail" if days > limit else "pass"
     return ItemVerdict(unit, status, decision.doc, f"{dates}，间隔 {days} 个工作日（限 {limit} 个）")
