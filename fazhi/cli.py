@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from fazhi.config import Config, ConfigError, load_config, parse_config
-from fazhi.jobs import JobError, check_step, crawl_step, nightly, report_step, today_in_china
+from fazhi.jobs import JobError, check_step, crawl_step, nightly, prepare_out_dir, report_step, today_in_china
 from fazhi.sample_portal import NIGHTS, serve_portal
 from storage.db import DEFAULT_DB_URL, StoreError
 
@@ -105,7 +105,7 @@ def _run(args) -> int:
 def _demo(args) -> int:
     """Crawls the sample portal night by night into a fresh store (the night before
     judged a day earlier), then reports the last night against the one before."""
-    args.out.mkdir(parents=True, exist_ok=True)
+    prepare_out_dir(args.out)
     store = (args.out / "demo.db").resolve()
     store.unlink(missing_ok=True)  # a rerun must compare the two nights, not the previous demo
     db_url = f"sqlite:///{store}"

@@ -90,3 +90,10 @@ def test_an_out_that_is_a_file_stops_the_nightly_job_before_crawling(tmp_path, c
     err = capsys.readouterr().err.strip()
     assert "不是目录" in err and "\n" not in err
     assert not (tmp_path / "x.db").exists(), "no crawl may start when the report cannot be written"
+
+
+def test_demo_into_a_file_is_one_line(tmp_path, capsys):
+    taken = tmp_path / "demo-report"
+    taken.write_text("", encoding="utf-8")
+    assert main(["demo", "--out", str(taken)]) == 1
+    assert "不是目录" in capsys.readouterr().err
