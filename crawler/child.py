@@ -23,6 +23,7 @@ def main(job_path: str, result_path: str) -> int:
         job = pickle.loads(Path(job_path).read_bytes())
         settings = build_settings(job["config"], job["db_url"], job["run_id"], job["progress"], job["overrides"])
         process = CrawlerProcess(settings)
+        _quiet_reported_failures()
         crawler = process.create_crawler(PortalSpider)
         # an error while setting the crawl up ends in this Deferred, not in an exception here
         process.crawl(crawler).addErrback(lambda failure: outcome.update(error=f"{failure.type.__name__}: {failure.value}"))
@@ -33,6 +34,15 @@ def main(job_path: str, result_path: str) -> int:
         traceback.print_exc()
     Path(result_path).write_text(json.dumps(outcome))
     return 0 if outcome["finish_reason"] else 1
+
+
+def _quiet_reported_failures() -> None:
+    """Failed fetches are stored as fetch errors and listed in Chinese at the end of
+    the crawl; Scrapy's own English tracebacks for them would only fill cron mail."""
+    import logging
+
+    for name in ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ class ReusedItem:
     url: str
     previous_id: int
     fetched_at: dt.datetime
+    kind: str = "page"
     parent_url: str | None = None
     link_text: str | None = None
     list_date: dt.date | None = None

@@ -15,6 +15,7 @@ class Progress:
     def __init__(self, crawler, mode: str):
         self.mode = mode  # "bar", "log" or "off"
         self.pages = self.attachments = self.errors = 0
+        self.failed: list[str] = []
         self.started = time.monotonic()
         self.loop = task.LoopingCall(self.show)
         crawler.signals.connect(self.opened, signal=signals.spider_opened)
@@ -34,14 +35,23 @@ class Progress:
             self.loop.stop()
         if self.mode != "off":
             self.show(end="\n")
+            self.list_failures()
 
     def scraped(self, item, response, spider):
         if isinstance(item, FetchErrorItem):
             self.errors += 1
-        elif isinstance(item, DocumentItem) and item.kind == "attachment":
+            self.failed.append(f"{item.url}（{item.reason}）")
+        elif isinstance(item, (DocumentItem, ReusedItem)) and item.kind == "attachment":
             self.attachments += 1
         elif isinstance(item, (DocumentItem, ReusedItem)):
             self.pages += 1
+
+    def list_failures(self, most: int = 10) -> None:
+        for failure in self.failed[:most]:
+            sys.stderr.write(f"[fazhi crawl] 抓取失败：{failure}\n")
+        if len(self.failed) > most:
+            sys.stderr.write(f"[fazhi crawl] …… 另有 {len(self.failed) - most} 个网址抓取失败\n")
+        sys.stderr.flush()
 
     def line(self) -> str:
         rate = self.pages / max(time.monotonic() - self.started, 1e-6)
@@ -49,7 +59,7 @@ class Progress:
 
     def show(self, end: str | None = None) -> None:
         if self.mode == "bar":
-            sys.stdout.write("\r" + self.line() + (end or ""))
+            sys.stderr.write("\r" + self.line() + (end or ""))
         else:
-            sys.stdout.write(f"[fazhi crawl] {self.line()}\n")
-        sys.stdout.flush()
+            sys.stderr.write(f"[fazhi crawl] {self.line()}\n")
+        sys.stderr.flush()

@@ -142,5 +142,5 @@ def _failure_line(outcome: dict, jobdir: Path | None) -> str:
 
 def _progress_mode(progress: bool | None) -> str:
     if progress is None:
-        return "bar" if sys.stdout.isatty() else "log"
+        return "bar" if sys.stderr.isatty() else "log"
     return "bar" if progress else "off"

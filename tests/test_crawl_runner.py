@@ -42,12 +42,27 @@ def test_run_records_county_start_urls_and_counts(tmp_path):
 def test_without_a_terminal_progress_is_plain_log_lines(tmp_path, capfd):
     with SiteServer(routes=HOME) as server:
         crawl(local_config(server.url), f"sqlite:///{tmp_path / 'store.db'}", progress=None, overrides=FAST)
-    out = capfd.readouterr().out
-    assert "\r" not in out
-    assert out.strip().splitlines()[-1].startswith("[fazhi crawl] 网页 2  附件 0  错误 0")
+    captured = capfd.readouterr()
+    assert "\r" not in captured.err
+    assert captured.err.strip().splitlines()[-1].startswith("[fazhi crawl] 网页 2  附件 0  错误 0")
+    # stdout stays free for what the command itself prints (the report's path)
+    assert captured.out == ""
 
 
 def test_progress_false_is_silent(tmp_path, capfd):
     with SiteServer(routes=HOME) as server:
         crawl(local_config(server.url), f"sqlite:///{tmp_path / 'store.db'}", progress=False, overrides=FAST)
-    assert capfd.readouterr().out == ""
+    captured = capfd.readouterr()
+    assert captured.out == "" and "[fazhi crawl]" not in captured.err
+
+
+def test_failed_fetches_are_listed_in_chinese_without_scrapy_tracebacks(tmp_path, capfd):
+    routes = {
+        "/": Reply("<h1>测试县人民政府首页</h1><a href='/broken.html'>坏</a>".encode(), content_type="text/html; charset=utf-8"),
+        "/broken.html": Reply(b"oops", status=500),
+    }
+    with SiteServer(routes=routes) as server:
+        crawl(local_config(server.url), f"sqlite:///{tmp_path / 'store.db'}", progress=None, overrides=FAST)
+    err = capfd.readouterr().err
+    assert "抓取失败：" in err and "broken.html" in err
+    assert "Gave up retrying" not in err and "Traceback" not in err

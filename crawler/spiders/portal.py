@@ -145,6 +145,7 @@ class PortalSpider(scrapy.Spider):
             url=url,
             previous_id=previous.id,
             fetched_at=_now(),
+            kind=meta.get("kind", "page"),
             parent_url=meta.get("parent_url"),
             link_text=meta.get("link_text"),
             list_date=meta.get("list_date"),
