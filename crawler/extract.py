@@ -35,15 +35,19 @@ FIELD_LABELS = (
     "成文日期", "成文时间", "发文日期", "发布日期", "发布时间", "公开日期", "生成日期", "生效日期", "实施日期",
     "废止日期", "有效性", "时效", "主题分类", "主题词", "体裁分类", "组配分类", "服务对象分类", "信息分类",
     "公开方式", "公开范围", "公开形式", "公开时限", "信息来源", "文章来源", "来源", "作者", "责任编辑",
-    "关键词", "信息名称", "标题", "名称", "公告时间", "公告日期", "浏览次数", "点击数", "访问量", "字体大小", "字号",
+    "关键词", "信息名称", "标题", "名称", "公告时间", "公告日期", "更新时间", "发稿时间", "上传时间", "日期",
+    "浏览次数", "点击数", "访问量", "字体大小", "字号",
 )
 # labels that end the previous value but are not worth keeping
 _COUNTER_LABELS = frozenset(("浏览次数", "点击数", "访问量", "字体大小", "字号"))
 _LABELS = "|".join(sorted(FIELD_LABELS, key=len, reverse=True))
+# a label is a word of its own: 日期 inside 处罚决定日期 is the decision's date, not the page's
 _LABEL_START = re.compile(rf"\s*[【\[]?\s*(?:{_LABELS})\s*[】\]]?\s*[:：]")
-_LABEL_MARK = re.compile(rf"[【\[]?\s*({_LABELS})\s*[】\]]?\s*[:：]")
+_LABEL_MARK = re.compile(rf"[【\[]?\s*(?<![\u4e00-\u9fff])({_LABELS})\s*[】\]]?\s*[:：]")
 _LABEL_CELL = re.compile(rf"^\s*({_LABELS})\s*[:：]?\s*$")
-PUBLISHED_FIELDS = ("发布日期", "发布时间", "公开日期", "公告时间", "公告日期")
+PUBLISHED_FIELDS = ("发布日期", "发布时间", "公开日期", "公告时间", "公告日期", "发稿时间", "更新时间", "上传时间", "日期")
+# an article header that opens with the bare date: 「2021年05月20日 10:20　来源：县自然资源局」
+_LEADING_DATE = re.compile(r"^\s*(\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[-/.]\d{1,2}[-/.]\d{1,2}))")
 SIGNED_FIELDS = ("成文日期", "成文时间", "发文日期")
 PUBDATE_META = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time", "dc.date")
 TITLE_META = ("articletitle",)
@@ -224,7 +228,24 @@ def extract_fields(root: lxml.html.HtmlElement) -> tuple[dict[str, str], dict[st
             continue
         for label, value in _label_values(text):
             keep(label, value or _following_text(node), node)
+    _keep_leading_header_date(body if body is not None else root, keep)
     return fields, origin
+
+
+def _keep_leading_header_date(body: lxml.html.HtmlElement, keep) -> None:
+    """A short header line that starts with a date and goes on with labelled fields
+    (来源：, 作者：) gives the publication date even though the date has no label."""
+    for node in body.iter():
+        if not isinstance(node.tag, str) or node.tag in _SKIP:
+            continue
+        own = normalise(node.text or "")
+        date = _LEADING_DATE.match(own)
+        if not date:
+            continue
+        text = normalise(node.text_content())
+        if len(text) <= 120 and _LABEL_MARK.search(text):
+            keep("发布时间", date.group(1), node)
+            return
 
 
 def _label_values(text: str) -> list[tuple[str, str]]:
