@@ -10,8 +10,13 @@ import datetime as dt
 from typing import NamedTuple
 
 import pytest
+from hypothesis import settings
 
 from fazhi.sample_portal import SamplePortal, serve_portal
+
+# CI shares two cores with a crawl in another test: a slow example is not a failure
+settings.register_profile("fazhi", deadline=None)
+settings.load_profile("fazhi")
 
 AS_OF = dt.date(2021, 9, 30)
 # the portal is local: no politeness delay, no throttling
