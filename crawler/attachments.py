@@ -205,7 +205,22 @@ def _member_name(info: zipfile.ZipInfo) -> str:
 
 
 def _ole(body: bytes) -> Extracted:
-    return Extracted(note="旧版 Word/WPS 二进制文件（.doc/.wps）暂无维护中的解析库，未提取文字")
+    """Word 97–2003 .doc and Word-compatible .wps; table rows are tab-separated lines of the text."""
+    from crawler.legacy_word import LegacyWordError, read_legacy_word
+
+    try:
+        word = read_legacy_word(body)
+    except LegacyWordError as error:
+        return Extracted(note=str(error))
+    return Extracted(text=word.text, tables=[table for table in word.tables if len(table) >= 2])
+
+
+def _unknown_doc(body: bytes) -> Extracted:
+    return Extracted(note="文件既不是 Word 97–2003 二进制格式，也不是 docx、RTF 或网页，未能提取文字")
+
+
+def _unknown_wps(body: bytes) -> Extracted:
+    return Extracted(note="早期金山 WPS 格式（与 Word 不兼容）的文件，暂不支持提取文字")
 
 
 def _tidy(text: str) -> str:
@@ -225,4 +240,6 @@ _READERS = {
     "ofd": _ofd,
     "zip": _zip,
     "ole": _ole,
+    "doc": _unknown_doc,
+    "wps": _unknown_wps,
 }

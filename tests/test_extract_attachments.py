@@ -111,6 +111,6 @@ def test_zip_members_are_extracted_with_their_chinese_names():
 
 def test_unreadable_files_say_why():
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
-    assert "未提取" in extract_attachment(ole, "doc").note
+    assert "未能提取" in extract_attachment(ole, "doc").note
     assert "无法读取" in extract_attachment(b"%PDF-1.4 garbage", "pdf").note
     assert "扫描件" in extract_attachment(minimal_pdf([]), "pdf").note
