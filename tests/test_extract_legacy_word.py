@@ -15,6 +15,10 @@ from hypothesis import strategies as st
 
 from crawler.attachments import extract_attachment
 from crawler.legacy_word import LegacyWordError, read_legacy_word
+from crawler.runner import crawl
+from crawler.siteserver import Reply, SiteServer
+from crawler.testing import FAST, local_config
+from storage.db import open_engine, run_documents, session_factory
 
 FIXTURES = Path(__file__).parent / "fixtures" / "crawl"
 DECISION = (FIXTURES / "decision.doc").read_bytes()
@@ -114,3 +118,27 @@ def test_damaged_real_documents_never_raise_anything_but_a_note(changes):
     for position, value in changes:
         damaged[position] = value
     read_or_refuse(bytes(damaged))
+
+
+def test_doc_linked_from_a_page_is_stored_with_its_text(tmp_path):
+    notice = (
+        "<html><head><meta name='PubDate' content='2021-04-12'></head><body><h1>行政处罚决定书公示</h1>"
+        "<div class='TRS_Editor'><p>现将行政处罚决定书予以公示。</p>"
+        "<p><a href='P020210412.doc'>示司罚决〔2021〕3号.doc</a></p><p><a href='old.wps'>附件二</a></p></div></body></html>"
+    )
+    routes = {
+        "/": Reply('<a href="/xxgk/notice.html">公告</a>'.encode(), content_type="text/html; charset=utf-8"),
+        "/xxgk/notice.html": Reply(notice.encode(), content_type="text/html; charset=utf-8"),
+        "/xxgk/P020210412.doc": Reply(DECISION, content_type="application/msword"),
+        "/xxgk/old.wps": Reply((FIXTURES / "truncated.doc").read_bytes(), content_type="application/octet-stream"),
+    }
+    db_url = f"sqlite:///{tmp_path / 'store.db'}"
+    with SiteServer(routes=routes) as server:
+        run_id = crawl(local_config(server.url), db_url, progress=False, overrides=FAST)
+    with session_factory(open_engine(db_url))() as session:
+        docs = {doc.url.rsplit("/", 1)[-1]: doc for doc in run_documents(session, run_id) if doc.kind == "attachment"}
+    decision = docs["P020210412.doc"]
+    assert decision.extension == "doc" and decision.extraction_note is None
+    assert "申请行政复议" in decision.text and "二〇二一年四月九日" in decision.text
+    assert decision.tables[0][0] == ["事项名称", "法律依据", "实施主体"]
+    assert docs["old.wps"].text == "" and "损坏" in docs["old.wps"].extraction_note
