@@ -21,7 +21,6 @@ MAX_CHARS = 2_000_000
 
 _FLAG_ENCRYPTED = 0x0100
 _FLAG_TABLE_1 = 0x0200
-_FLAG_OBFUSCATED = 0x8000
 _NFIB_WORD97 = 0xC0
 _INDEX_CCP_TEXT = 3
 _INDEX_BTE_PAPX = 13
@@ -103,7 +102,7 @@ def _read_fib(word: bytes) -> _Fib:
     if n_fib < _NFIB_WORD97:
         raise LegacyWordError("Word 6.0/95 等更早格式的文件，暂不支持提取文字")
     flags = struct.unpack_from("<H", word, 0x0A)[0]
-    if flags & (_FLAG_ENCRYPTED | _FLAG_OBFUSCATED):
+    if flags & _FLAG_ENCRYPTED:  # XOR obfuscation (fObfuscated) is only ever set alongside this
         raise LegacyWordError("文件已加密（设有打开密码），无法提取文字")
     offset = 32
     (count_words,) = struct.unpack_from("<H", word, offset)
