@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from defusedxml import ElementTree as SafeTree
+from striprtf.striprtf import rtf_to_text
 
 from crawler.encoding import decode_text
 
@@ -153,12 +154,13 @@ def _html(body: bytes) -> Extracted:
 
 def _rtf(body: bytes) -> Extracted:
     text = body.decode("latin-1")
-    # \'xx escapes hold bytes of the document's ANSI code page (GBK in Chinese Word)
-    raw = re.sub(r"\\'([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), text)
-    raw = re.sub(r"\\par[d]?\b", "\n", raw)
-    raw = re.sub(r"\\[a-zA-Z]+-?\d* ?|[{}]", "", raw)
-    decoded = raw.encode("latin-1", errors="ignore").decode("gb18030", errors="replace")
-    return Extracted(text=_tidy(decoded))
+    # \'xx escapes hold bytes of the document's ANSI code page; Chinese Word writes 936 (GBK)
+    codepage = re.search(r"\\ansicpg(\d+)", text)
+    encoding = "gb18030" if not codepage or codepage.group(1) == "936" else f"cp{codepage.group(1)}"
+    try:
+        return Extracted(text=_tidy(rtf_to_text(text, encoding=encoding, errors="replace")))
+    except LookupError:
+        return Extracted(text=_tidy(rtf_to_text(text, encoding="gb18030", errors="replace")))
 
 
 def _ofd(body: bytes) -> Extracted:
