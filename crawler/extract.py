@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 import lxml.html
 from lxml import etree
 
+from crawler import cms
 from crawler.encoding import decode_html
 from rules.dates import find_dates, last_date, parse_date
 
@@ -108,7 +109,7 @@ def extract_page(
     body: bytes | str, url: str, *, header_charset: str | None = None, list_date: dt.date | None = None
 ) -> Page:
     html, encoding = (body, "utf-8") if isinstance(body, str) else decode_html(body, header_charset)
-    root = parse_html(html)
+    root = parse_html(cms.unwrap_datastores(html))
     meta = extract_meta(root)
     links = extract_links(root, url)
     # scripts and styles are not text; pagination scripts are read from the source
@@ -360,15 +361,41 @@ def extract_tables(root: lxml.html.HtmlElement) -> list[list[list[str]]]:
 
 
 def extract_links(root: lxml.html.HtmlElement, url: str) -> list[Link]:
+    """Links as a reader follows them: anchors, script handlers, and document.write markup."""
     base = urljoin(url, (root.xpath("string(//base/@href)") or "").strip())
+    links = _anchor_links(root, base)
+    for fragment in cms.document_write_fragments(root):
+        links += [link for link in _anchor_links(fragment, base) if cms.looks_like_url(link.url)]
+    known = {link.url for link in links}
+    for node, target in cms.script_link_elements(root):
+        link = Link(urljoin(base, target), _link_text(node), _script_entry_date(node))
+        if link.url not in known:
+            known.add(link.url)
+            links.append(link)
+    return links
+
+
+def _anchor_links(root: lxml.html.HtmlElement, base: str) -> list[Link]:
     links = []
     for anchor in root.iter("a", "area"):
         href = (anchor.get("href") or "").strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
+        if not href or href.lower().startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
             continue
-        text = normalise(anchor.text_content()) or normalise(anchor.get("title") or "")
-        links.append(Link(urljoin(base, href), text[:300], _entry_date(anchor)))
+        links.append(Link(urljoin(base, href), _link_text(anchor), _entry_date(anchor)))
     return links
+
+
+def _link_text(node: lxml.html.HtmlElement) -> str:
+    return (normalise(node.text_content()) or normalise(node.get("title") or ""))[:300]
+
+
+def _script_entry_date(node: lxml.html.HtmlElement) -> dt.date | None:
+    """A clickable list entry (``<li onclick=…>title<span>date</span></li>``) holds its own date."""
+    if node.tag in _ENTRY_TAGS and sum(1 for _ in node.iter("a")) <= 1:
+        dates = [match.value for match in find_dates(normalise(node.text_content())) if match.has_year]
+        if dates:
+            return dates[-1]
+    return _entry_date(node)
 
 
 def _entry_date(anchor: lxml.html.HtmlElement) -> dt.date | None:
@@ -393,7 +420,7 @@ _PREFIX = re.compile(r"\bprefixName\s*=\s*['\"]([\w.-]+)['\"]", re.I)
 _SUFFIX = re.compile(r"\bsuffixName\s*=\s*['\"](\w+)['\"]", re.I)
 _TOTAL_PAGES_TEXT = re.compile(r"共\s*(\d{1,4})\s*页")
 _PAGE_PARAM = re.compile(r"([?&](?:page|pageNo|pageno|pageIndex|pageindex|curPage|currentPage|pn|p)=)(\d{1,4})(?=&|$)")
-MAX_LIST_PAGES = 500
+MAX_LIST_PAGES = cms.MAX_LIST_PAGES
 
 
 def pagination_urls(html: str, url: str, links: list[Link]) -> list[str]:
@@ -412,7 +439,9 @@ def pagination_urls(html: str, url: str, links: list[Link]) -> list[str]:
                 urljoin(url, f"{prefix.group(1)}_{index}.{suffix.group(1)}") for index in range(1, min(count, MAX_LIST_PAGES))
             ]
     found += _query_pages(html, url, links)
-    return found
+    found += cms.numbered_pages(url, [(link.url, link.text) for link in links])
+    found += cms.hanweb_proxy_pages(html, url)
+    return list(dict.fromkeys(found))
 
 
 def _query_pages(html: str, url: str, links: list[Link]) -> list[str]:

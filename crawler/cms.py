@@ -1,0 +1,276 @@
+"""List habits of the CMSs county portals are built with, one helper per habit.
+
+A browser reaches these list items and list pages through script; a crawler that
+only reads ``<a href>`` misses them. Every helper is a pure function of the page
+source and its URL, so each habit is tested on saved markup (tests/fixtures/crawl/cms/).
+
+- Hanweb 大汉 JCMS: the first records sit in ``<script type="text/xml"><datastore>``
+  as CDATA, the rest come from ``/module/web/jpage/dataproxy.jsp`` in groups.
+- Static numbered pagers (DedeCMS ``list_12_2.html``, EmpireCMS/站群 ``index_2.shtml``,
+  PHPCMS ``?page=2``, ``&pageNo=2``, ``pageIndex``): the pager shows a window of
+  page numbers and a 尾页 link, so the whole range is known from page one.
+- Links in script: ``onclick="window.open('…')"``, ``location.href='…'``,
+  ``href="javascript:openUrl('…')"``, ``document.write('<a href=…>')``.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from collections.abc import Iterable
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import lxml.html
+from lxml import etree
+
+MAX_LIST_PAGES = 500
+
+# ---- Hanweb JCMS jpage datastore --------------------------------------------------
+
+_XML_SCRIPT = re.compile(r"<script\b[^>]*\btype\s*=\s*['\"]?text/xml['\"]?[^>]*>(.*?)</script\s*>", re.I | re.S)
+_DATASTORE = re.compile(r"<datastore\b.*?(?:</datastore\s*>|$)", re.I | re.S)
+_RECORD = re.compile(r"<record\b[^>]*>\s*<!\[CDATA\[(.*?)\]\]>\s*</record\s*>", re.I | re.S)
+_NEXTGROUP = re.compile(r"<nextgroup\b[^>]*>\s*<!\[CDATA\[.*?href\s*=\s*['\"]([^'\"]+)['\"]", re.I | re.S)
+_TOTAL_RECORD = re.compile(r"(?:\btotalRecord\s*[:=]\s*['\"]?|<totalrecord>\s*)(\d+)", re.I)
+_PER_PAGE = re.compile(r"\bperPage\s*[:=]\s*['\"]?(\d+)", re.I)
+_GROUP_SIZE = re.compile(r"\bgroupSize\s*[:=]\s*['\"]?(\d+)", re.I)
+_PROXY_URL = re.compile(r"\bproxyUrl\s*:\s*['\"]([^'\"]+dataproxy\.jsp)['\"]", re.I)
+_PARAM_OBJECT = re.compile(r"(?:\bparam_\w+\s*=|\bajaxParam\s*:)\s*\{([^{}]*)\}", re.I)
+_JS_PAIR = re.compile(r"['\"]?(\w+)['\"]?\s*:\s*(?:'([^']*)'|\"([^\"]*)\"|([^,\s}]+))")
+DEFAULT_PROXY = "/module/web/jpage/dataproxy.jsp"
+# what jpage.js sends when a page does not say (a group is groupSize pages of perPage records)
+DEFAULT_PER_PAGE, DEFAULT_GROUP_SIZE = 15, 3
+_PAGING_PARAMS = frozenset(("page", "startrecord", "endrecord", "perpage"))
+
+
+def unwrap_datastores(html: str) -> str:
+    """The page with every jpage datastore replaced by its records' own markup.
+
+    An HTML parser keeps a script's content as text, so the CDATA records (the list
+    entries with their links and dates) would be invisible; a dataproxy response is
+    a bare datastore and gets the same treatment.
+    """
+    if "<record" not in html and "<RECORD" not in html:
+        return html
+    unwrapped = _XML_SCRIPT.sub(lambda m: _records_markup(m.group(1)) if _RECORD.search(m.group(1)) else m.group(0), html)
+    return _DATASTORE.sub(lambda m: _records_markup(m.group(0)), unwrapped)
+
+
+def _records_markup(datastore: str) -> str:
+    records = _RECORD.findall(datastore)
+    if records and records[0].lstrip().lower().startswith("<tr"):
+        # table-row records (older JCMS templates) only parse inside a table
+        return f"<table class=\"datastore\">{''.join(records)}</table>"
+    return "<div class=\"datastore\">" + "".join(f"<div class=\"record\">{record}</div>" for record in records) + "</div>"
+
+
+def hanweb_proxy_pages(html: str, url: str) -> list[str]:
+    """The dataproxy.jsp requests that fetch the records after those this page holds."""
+    if "datastore" not in html.lower() and "jpage" not in html.lower():
+        return []
+    proxy = _proxy_request(html, url)
+    if proxy is None:
+        return []
+    per_page, group = _group_shape(html, url)
+    first = _first_missing_record(html, url)
+    total = _TOTAL_RECORD.search(html)
+    if total is None:
+        # no count: ask for the next group only while groups come back full
+        records = len(_RECORD.findall(html))
+        return [_proxy_url(proxy, first, first + group - 1, per_page)] if records and records % group == 0 else []
+    last = int(total.group(1))
+    starts = range(first, last + 1, group)
+    return [_proxy_url(proxy, start, min(start + group - 1, last), per_page) for start in starts][:MAX_LIST_PAGES]
+
+
+def _proxy_request(html: str, url: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """The proxy's address and its column parameters (columnid, unitid, webid …)."""
+    if _is_proxy_response(url):
+        parts = urlsplit(url)
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")), _column_params(parts.query)
+    nextgroup = _NEXTGROUP.search(html)
+    if nextgroup:
+        target = urljoin(url, html_lib.unescape(nextgroup.group(1).strip()))
+        parts = urlsplit(target)
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")), _column_params(parts.query)
+    params = _script_params(html)
+    if "columnid" not in {key.lower() for key, _value in params}:
+        return None
+    proxy = _PROXY_URL.search(html)
+    return urljoin(url, proxy.group(1) if proxy else DEFAULT_PROXY), params
+
+
+def _column_params(query: str) -> list[tuple[str, str]]:
+    seen: set[str] = set()
+    kept = []
+    for key, value in parse_qsl(query, keep_blank_values=True):
+        if key.lower() not in _PAGING_PARAMS and key not in seen:
+            seen.add(key)
+            kept.append((key, value))
+    return kept
+
+
+def _script_params(html: str) -> list[tuple[str, str]]:
+    params: dict[str, str] = {}
+    for block in _PARAM_OBJECT.finditer(html):
+        for key, *values in _JS_PAIR.findall(block.group(1)):
+            params.setdefault(key, next((value for value in values if value), ""))
+    return list(params.items())
+
+
+def _group_shape(html: str, url: str) -> tuple[int, int]:
+    if _is_proxy_response(url):
+        query = {key.lower(): value for key, value in parse_qsl(urlsplit(url).query)}
+        start, end, per_page = (int(query.get(name, "0") or 0) for name in ("startrecord", "endrecord", "perpage"))
+        return per_page or DEFAULT_PER_PAGE, max(end - start + 1, 1)
+    per_page = _int(_PER_PAGE.search(html), DEFAULT_PER_PAGE)
+    return per_page, per_page * _int(_GROUP_SIZE.search(html), DEFAULT_GROUP_SIZE)
+
+
+def _first_missing_record(html: str, url: str) -> int:
+    if _is_proxy_response(url):
+        query = {key.lower(): value for key, value in parse_qsl(urlsplit(url).query)}
+        return int(query.get("endrecord", "0") or 0) + 1
+    return len(_RECORD.findall(html)) + 1
+
+
+def _is_proxy_response(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.path.endswith("dataproxy.jsp") and "endrecord" in parts.query.lower()
+
+
+def _proxy_url(proxy: tuple[str, list[tuple[str, str]]], start: int, end: int, per_page: int) -> str:
+    address, params = proxy
+    paging = [("startrecord", str(start)), ("endrecord", str(end)), ("perpage", str(per_page))]
+    return f"{address}?{urlencode(paging + params)}"
+
+
+def _int(match: re.Match | None, default: int) -> int:
+    return int(match.group(1)) if match and int(match.group(1)) > 0 else default
+
+
+# ---- static numbered pagers ---------------------------------------------------------
+
+_NUMBERED_FILE = re.compile(r"^(?P<stem>[A-Za-z][\w-]*?)_(?P<n>\d{1,4})\.(?P<ext>s?html?|jsp|php|aspx?)$")
+PAGE_PARAMS = ("page", "pageno", "pageindex", "pagenum", "page_no", "curpage", "currentpage", "pn", "p", "cpage")
+_PAGER_TEXT = re.compile(r"^(?:\d{1,4}|\[\d{1,4}\]|下一?页|上一?页|尾页|末页|最后一?页|首页|第一页|next|last|prev|>|>>|»|›|<|<<|«|‹)$", re.I)
+
+
+def numbered_pages(url: str, links: Iterable[tuple[str, str]]) -> list[str]:
+    """Every page of a numbered pager whose first and last numbers this page links to.
+
+    A pager shows a window (1 2 3 … 10 下一页 尾页); filling the range in from page one
+    reaches page 40 without walking forty 下一页 links, which the depth limit would cut.
+    A link counts when its text is a page number or a pager word and it differs from
+    its siblings only in the page number, so article links never look like pages.
+    """
+    families: dict[tuple, set[int]] = {}
+    for target, text in links:
+        if not _PAGER_TEXT.match(text.strip()):
+            continue
+        family = _page_family(target)
+        if family is not None and _same_list(family[0], url):
+            families.setdefault(family[0], set()).add(family[1])
+    found: list[str] = []
+    for key, numbers in families.items():
+        low, high = min(numbers), max(numbers)
+        found += [_page_url(key, n) for n in range(low, min(high, low + MAX_LIST_PAGES - 1) + 1)]
+    return found
+
+
+def _page_family(target: str) -> tuple[tuple, int] | None:
+    """(what the page's URL is without its number, the number) for a pager link."""
+    parts = urlsplit(target)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    for index, (key, value) in enumerate(query):
+        if key.lower() in PAGE_PARAMS and value.isdigit():
+            return ("query", parts.scheme, parts.netloc, parts.path, tuple(query), index), int(value)
+    folder, _slash, name = parts.path.rpartition("/")
+    match = _NUMBERED_FILE.match(name)
+    if match and not parts.query:
+        return ("file", parts.scheme, parts.netloc, folder, match["stem"], match["ext"]), int(match["n"])
+    return None
+
+
+def _same_list(key: tuple, url: str) -> bool:
+    parts = urlsplit(url)
+    if (key[1], key[2]) != (parts.scheme, parts.netloc):
+        return False
+    return key[3] == parts.path if key[0] == "query" else key[3] == parts.path.rpartition("/")[0]
+
+
+def _page_url(key: tuple, number: int) -> str:
+    if key[0] == "query":
+        _kind, scheme, netloc, path, query, index = key
+        pairs = [(k, str(number) if i == index else v) for i, (k, v) in enumerate(query)]
+        return urlunsplit((scheme, netloc, path, urlencode(pairs), ""))
+    _kind, scheme, netloc, folder, stem, ext = key
+    return urlunsplit((scheme, netloc, f"{folder}/{stem}_{number}.{ext}", "", ""))
+
+
+# ---- links in script ----------------------------------------------------------------
+
+_NAVIGATION = re.compile(
+    r"(?:window\.open|(?:window\.|document\.|top\.|parent\.|self\.)?location(?:\.href)?\s*=|location\.(?:assign|replace))"
+    r"\s*\(?\s*['\"]([^'\"]+)['\"]"
+)
+_JS_STRINGS = re.compile(r"'([^'\\]*)'|\"([^\"\\]*)\"")
+_DOCUMENT_WRITE = re.compile(r"document\.write(?:ln)?\(\s*(['\"])(.*?)(?<!\\)\1\s*\)", re.S)
+_DOCUMENT_EXTENSION = re.compile(r"\.(?:s?html?|jsp|php|aspx?|pdf|docx?|xlsx?|wps|ofd|txt|zip|rtf|et)(?:[?#].*)?$", re.I)
+
+
+def looks_like_url(value: str) -> bool:
+    """A script argument that names a page, not an id, a title or a function."""
+    value = value.strip()
+    if not value or any(char in value for char in " <>+{}$") or value.startswith(("#", "javascript:")):
+        return False
+    return value.startswith(("http://", "https://", "/", "./", "../")) or bool(_DOCUMENT_EXTENSION.search(value))
+
+
+def navigation_target(script: str) -> str | None:
+    """Where an onclick handler or a ``javascript:`` href sends the reader."""
+    match = _NAVIGATION.search(script)
+    if match and looks_like_url(match.group(1)):
+        return match.group(1).strip()
+    if script.lstrip().lower().startswith("javascript:") or "(" in script:
+        strings = (single or double for single, double in _JS_STRINGS.findall(script))
+        return next((value.strip() for value in strings if looks_like_url(value)), None)
+    return None
+
+
+def script_link_elements(root: lxml.html.HtmlElement) -> Iterable[tuple[lxml.html.HtmlElement, str]]:
+    """(element, target) for list entries and anchors that open a page through script."""
+    for node in root.iter():
+        if not isinstance(node.tag, str):
+            continue
+        href = (node.get("href") or "").strip() if node.tag in ("a", "area") else ""
+        if href.lower().startswith("javascript:"):
+            target = navigation_target(href[len("javascript:"):])
+            if target:
+                yield node, target
+                continue
+        onclick = node.get("onclick")
+        if onclick and not (href and not href.lower().startswith("javascript:") and href != "#"):
+            target = navigation_target(onclick)
+            if target:
+                yield node, target
+
+
+def document_write_fragments(root: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The markup inline scripts write with document.write, parsed, when it holds links."""
+    fragments = []
+    for script in root.iter("script"):
+        source = script.text or ""
+        if "document.write" not in source:
+            continue
+        written = "".join(_unescape_js(match.group(2)) for match in _DOCUMENT_WRITE.finditer(source))
+        if "<a" in written.lower():
+            try:
+                fragments.append(lxml.html.fragment_fromstring(written, create_parent="div"))
+            except etree.ParserError:
+                continue
+    return fragments
+
+
+def _unescape_js(literal: str) -> str:
+    return re.sub(r"\\(['\"\\/])", r"\1", literal)
