@@ -78,9 +78,10 @@ def hanweb_proxy_pages(html: str, url: str) -> list[str]:
         # no count: ask for the next group only while groups come back full
         records = len(_RECORD.findall(html))
         return [_proxy_url(proxy, first, first + group - 1, per_page)] if records and records % group == 0 else []
-    last = int(total.group(1))
-    starts = range(first, last + 1, group)
-    return [_proxy_url(proxy, start, min(start + group - 1, last), per_page) for start in starts][:MAX_LIST_PAGES]
+    # groups end on whole-group boundaries, never clipped to the total, so the page and the
+    # group before ask for the same URL and the crawler's seen-set keeps it to one request
+    starts = range(first, int(total.group(1)) + 1, group)
+    return [_proxy_url(proxy, start, start + group - 1, per_page) for start in starts][:MAX_LIST_PAGES]
 
 
 def _proxy_request(html: str, url: str) -> tuple[str, list[tuple[str, str]]] | None:
@@ -184,7 +185,8 @@ def _page_family(target: str) -> tuple[tuple, int] | None:
     query = parse_qsl(parts.query, keep_blank_values=True)
     for index, (key, value) in enumerate(query):
         if key.lower() in PAGE_PARAMS and value.isdigit():
-            return ("query", parts.scheme, parts.netloc, parts.path, tuple(query), index), int(value)
+            others = tuple((k, "" if i == index else v) for i, (k, v) in enumerate(query))
+            return ("query", parts.scheme, parts.netloc, parts.path, others, index), int(value)
     folder, _slash, name = parts.path.rpartition("/")
     match = _NUMBERED_FILE.match(name)
     if match and not parts.query:
