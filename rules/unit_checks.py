@@ -263,6 +263,9 @@ _KIND_WORDS = (
     ("其他", re.compile(r"强制|查封|扣押|检查|征收|征用|确认|裁决|给付")),
     ("处罚", re.compile(r"双公示")),
 )
+# a penalty decision's document number in a title (穗番环罚〔2019〕156号, 德环罚字【2019】13号)
+# names the decision even when the title says nothing else about it
+PENALTY_NUMBER_MARKS = ("罚〔", "罚[", "罚字", "罚决字")
 # 处罚/许可 within 7 working days, other enforcement decisions within 20 (第52项)
 DECISION_LIMITS = {"处罚": 7, "许可": 7, "其他": 20}
 # the text of a decision document itself (决定书), whose closing date is the decision date

@@ -9,11 +9,19 @@ from rules.base import Check, CheckContext, Doc, Evidence, Result, register
 from rules.matching import Phrase
 from rules.unit_checks import Holdings, iso, months_before, titled
 
+# the rules of keeping the list (动态管理办法, 实施意见) are not the list
+NOT_THE_LIST = ("解读", "办法", "制度", "意见", "方案")
 PHRASES = (
     Phrase(
         "权责清单",
-        variants=("权力清单", "责任清单", "权力和责任清单", "权力清单和责任清单", "权力清单及责任清单", "权责事项清单"),
-        excludes=("解读",),
+        variants=("权力清单", "权力和责任清单", "权力清单和责任清单", "权力清单及责任清单", "权责事项清单"),
+        excludes=NOT_THE_LIST,
+    ),
+    # a department's 责任清单 goes with its 权力清单; a 责任清单 of a duty or a
+    # campaign (属地管理事项, 安全生产, 党风廉政建设) is another list
+    Phrase(
+        "责任清单",
+        excludes=(*NOT_THE_LIST, "属地管理", "主体责任", "安全生产", "党风廉政", "从严治党", "意识形态", "生态环境保护"),
     ),
 )
 # CHECKS.md 7: each field with the column names lists actually use for it

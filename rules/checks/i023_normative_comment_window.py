@@ -22,9 +22,10 @@ from rules.workdays import CalendarGap
 
 MIN_WORKING_DAYS = 7
 NORMATIVE = "规范性文件"
-# drafts of these kinds are 规范性文件 even when the notice does not say so; a
-# plan (规划) or a report is not
-RULES_DRAFT = re.compile(r"(?:办法|规定|细则|规则|意见|措施|决定|通告|标准|实施方案|暂行|若干)$")
+# drafts of these kinds are 规范性文件 even when the notice does not say so (a
+# draft 通知 put to the public, 关于规范…有关事项的通知, sets rules: work notices
+# are not consulted on); a plan (规划, 行动方案) or a report is not
+RULES_DRAFT = re.compile(r"(?:办法|规定|细则|规则|意见|措施|决定|通告|通知|标准|实施方案|暂行|若干)$")
 WORDS = ItemWords(noun="规范性文件征求意见公告", bad=f"征求意见期少于{MIN_WORKING_DAYS}个工作日", good="征求意见期符合要求")
 
 

@@ -7,7 +7,8 @@ from rules.county_checks import PresenceCheck, Requirement, stale_problem
 from rules.matching import Phrase
 
 STALE_MONTHS = 24
-NOT_A_RESULT = ("开展", "工作方案", "工作计划", "征求意见", "办法", "制度")
+# the work notice, plan and rules of a cleanup, and the forms filled in for it, are not its result
+NOT_A_RESULT = ("开展", "工作方案", "工作计划", "征求意见", "办法", "制度", "意见表", "登记表")
 
 CLEANUP_RESULTS = Requirement(
     name="规范性文件清理结果",

@@ -14,7 +14,9 @@ CATALOGUE = (
     Phrase(
         "重大行政决策事项目录",
         variants=("重大行政决策目录", "重大行政决策事项清单", "重大行政决策事项年度目录", "重大决策事项目录", "年度重大行政决策事项"),
-        excludes=("程序", "规定", "办法", "规则", "征求意见", "听证", "解读"),
+        # rules, consultations and interpretations about it, the call for proposed items
+        # (征集…决策事项建议项目) and the criteria for listing (目录标准) are not the catalogue
+        excludes=("程序", "规定", "办法", "规则", "征求意见", "听证", "解读", "征集", "标准"),
     ),
 )
 PROCEDURE_RULES = (

@@ -8,6 +8,7 @@ from rules.base import Check, CheckContext, Doc, Result, register
 from rules.matching import Phrase, match_title
 from rules.unit_checks import (
     DECISION_LIMITS,
+    PENALTY_NUMBER_MARKS,
     Decision,
     Holdings,
     ItemVerdict,
@@ -30,7 +31,10 @@ NOT_DECISIONS = (
 PHRASES = (
     Phrase(
         "行政处罚决定",
-        variants=("处罚决定书", "行政处罚信息", "处罚信息公示", "行政处罚结果", "行政处罚案件信息", "处罚决定公示", "行政处罚公示"),
+        variants=(
+            "处罚决定书", "行政处罚信息", "处罚信息公示", "行政处罚结果", "行政处罚案件信息", "处罚决定公示", "行政处罚公示",
+            *PENALTY_NUMBER_MARKS,
+        ),
         excludes=NOT_DECISIONS,
     ),
     Phrase(

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from rules.base import Check, CheckContext, Doc, Result, register
 from rules.matching import Phrase, match_title
 from rules.unit_checks import (
+    PENALTY_NUMBER_MARKS,
     Holdings,
     ItemVerdict,
     ItemWords,
@@ -20,7 +21,7 @@ from rules.unit_checks import (
 PHRASES = (
     Phrase(
         "行政处罚决定书",
-        variants=("处罚决定书", "行政处罚决定"),
+        variants=("处罚决定书", "行政处罚决定", *PENALTY_NUMBER_MARKS),
         # summaries (双公示, 信息公示), forms and rules, and 复议 decisions are not the 决定书
         excludes=(
             "复议", "双公示", "信息公示", "处罚信息", "汇总", "一览", "统计", "告知书", "听证", "裁量",

@@ -25,8 +25,12 @@ PHRASES = (
             "依法行政工作报告",
             "依法行政工作情况报告",
         ),
-        # a 政府信息公开 annual report, a plan, a half-year or an assessment notice is another thing
-        excludes=("政府信息公开", "要点", "实施方案", "半年", "季度", "考核", "督察", "通报", "听取", "征求意见"),
+        # a 政府信息公开 annual report, a plan, a half-year or an assessment notice is another thing;
+        # so are the report's 政策解读 and the 评议/评分表 that scores reports
+        excludes=(
+            "政府信息公开", "要点", "实施方案", "半年", "季度", "考核", "督察", "通报", "听取", "征求意见",
+            "解读", "评议", "评分",
+        ),
     ),
 )
 FIRST_HISTORY_YEAR = 2019
