@@ -9,8 +9,9 @@ from rules.base import Check, CheckContext, Doc, Evidence, Result, register
 from rules.matching import Phrase
 from rules.unit_checks import Holdings, iso, months_before, titled
 
-# the rules of keeping the list (动态管理办法, 实施意见) are not the list
-NOT_THE_LIST = ("解读", "办法", "制度", "意见", "方案")
+# the rules of keeping the list (动态管理办法, 实施意见) are not the list, nor is
+# the template a province gives its counties (通用参考目录, 指导目录)
+NOT_THE_LIST = ("解读", "办法", "制度", "意见", "方案", "参考目录", "指导目录")
 PHRASES = (
     Phrase(
         "权责清单",
