@@ -280,10 +280,20 @@ class ReportData:
     units: list[UnitReport]
     indicators: list[IndicatorRow]
     check_titles: dict[tuple[str, str], str] = field(default_factory=dict)
+    remedies: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def check_title(self, finding: FindingView) -> str:
         """The check's own Chinese description (what must be published), else its slug."""
         return self.check_titles.get((finding.indicator, finding.check), finding.check)
+
+    def remedy(self, finding: FindingView) -> str:
+        """What to publish to close the gap: the check's own advice, else the plan's 网络检索 task."""
+        advice = self.remedies.get((finding.indicator, finding.check))
+        if advice:
+            return advice
+        row = self.indicator(finding.indicator)
+        tasks = row.item.online_tasks if row else ()
+        return "".join(task.text for task in tasks) or self.check_title(finding)
 
     @property
     def counts(self) -> Counter:
@@ -351,4 +361,5 @@ def build_report(session: Session, run_id: int, config: Config) -> ReportData:
         units=unit_reports(config, findings, catalogue),
         indicators=indicator_rows(catalogue, findings, checks),
         check_titles={(check.indicator, check.slug): check_title(check.description()) for check in checks},
+        remedies={(check.indicator, check.slug): check.remedy for check in checks if check.remedy},
     )

@@ -145,6 +145,9 @@ class Check:
     # roles of the units a per-unit check applies to (INTERFACE.md)
     roles: ClassVar[tuple[str, ...]] = ()
     statuses: ClassVar[tuple[str, ...]] = STATUSES
+    # what the unit must publish or correct, shown as 整改要求 in its 整改清单;
+    # without it the report shows the plan's own 网络检索 task
+    remedy: ClassVar[str] = ""
 
     @classmethod
     def description(cls) -> str:

@@ -189,3 +189,12 @@ def test_internal_links_resolve(report):
             assert resolved.exists(), f"{path.name}: {href}"
             if anchor:
                 assert anchor in ids[resolved], f"{path.name}: {href}"
+
+
+def test_unit_page_says_what_to_publish_with_the_checks_own_remedy(report):
+    out, *_ = report
+    fixes = [p.get_text(" ", strip=True) for p in unit_page(out, "县司法局").select(".fix")]
+    assert any("7个工作日内公开" in fix and "写明决定日期" in fix for fix in fixes)
+    # a check without advice of its own falls back to the plan's 网络检索 task
+    county = [p.get_text(" ", strip=True) for p in unit_page(out, "县政府").select(".fix")]
+    assert any("行政审批事项清单在网上公开" in fix for fix in county)

@@ -43,6 +43,7 @@ class PowerList(Check):
 
     indicator = "7"
     slug = "power-list"
+    remedy = "在本单位栏目公开最新版权责清单，逐项写明事项名称、法律依据、实施主体、监督方式、责任方式；法律法规或职能调整后及时更新，至少每12个月更新一次。"
     scope = "per_unit"
     roles = ("department",)
 

@@ -27,6 +27,7 @@ class PublicServiceList(Check):
 
     indicator = "7"
     slug = "public-service-list"
+    remedy = "在县政府信息公开栏目公开本级公共服务事项清单，并随事项调整动态更新。"
     scope = "county"
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:

@@ -35,6 +35,7 @@ class NormativeCommentWindow(Check):
 
     indicator = "23"
     slug = "normative-comment-window"
+    remedy = "规范性文件征求意见稿公开征求意见不少于7个工作日，公告写明征求意见的起止日期。"
     scope = "per_item"
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:

@@ -41,6 +41,7 @@ class MajorDecisionCatalogue(Check):
 
     indicator = "31"
     slug = "major-decision-catalogue"
+    remedy = "每年3月31日前公开本年度重大行政决策事项目录（标题写明年度）；县政府还须公开重大行政决策程序规定。"
     scope = "per_unit"
     roles = ("county", "department")
 

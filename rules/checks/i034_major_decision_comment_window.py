@@ -28,6 +28,7 @@ class MajorDecisionCommentWindow(Check):
 
     indicator = "34"
     slug = "major-decision-comment-window"
+    remedy = "重大行政决策草案公开征求意见不少于30日，公告写明起止日期，并公开意见采纳情况及理由。"
     scope = "per_item"
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:

@@ -41,6 +41,7 @@ class EnforcementDisclosure(Check):
 
     indicator = "49"
     slug = "enforcement-disclosure"
+    remedy = "在行政执法公示栏目公开执法主体、执法权限、执法依据、执法程序（流程图）、救济渠道和随机抽查事项清单。"
     scope = "per_unit"
     roles = ("enforcement",)
 

@@ -35,6 +35,7 @@ class EnforcementAnnualReport(Check):
 
     indicator = "51"
     slug = "enforcement-annual-report"
+    remedy = "每年1月31日前公开本机关上一年度行政执法总体情况（行政执法统计年报），标题写明年度。"
     scope = "per_unit"
     roles = ("enforcement",)
 

@@ -58,6 +58,7 @@ class EnforcementPublicity(Check):
 
     indicator = "52"
     slug = "decision-publicity"
+    remedy = "行政处罚、行政许可决定自作出之日起7个工作日内公开，其他执法决定20个工作日内公开；公示内容写明决定日期，逾期的应说明原因并尽快补正。"
     scope = "per_item"
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:

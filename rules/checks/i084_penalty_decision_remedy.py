@@ -49,6 +49,7 @@ class PenaltyDecisionRemedy(Check):
 
     indicator = "84"
     slug = "penalty-decision-remedy"
+    remedy = "公开的行政处罚决定书须告知当事人申请行政复议和提起行政诉讼的途径和期限。"
     scope = "per_item"
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:

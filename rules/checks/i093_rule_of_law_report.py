@@ -42,6 +42,7 @@ class RuleOfLawReport(Check):
 
     indicator = "93"
     slug = "rule-of-law-report"
+    remedy = "每年3月31日前在本单位网站公开上一年度法治政府建设情况报告，标题写明年度（如《关于2020年法治政府建设情况的报告》）。"
     scope = "per_unit"
     roles = ("county", "department", "township")
 
