@@ -61,6 +61,12 @@ class CalendarSettings:
 
 
 @dataclass(frozen=True)
+class StoreSettings:
+    # runs whose documents are kept; older runs keep only their summary and findings
+    keep_runs: int = 14
+
+
+@dataclass(frozen=True)
 class Config:
     county: str
     crawl: CrawlSettings
@@ -68,6 +74,7 @@ class Config:
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
     # titles of 重大行政决策 the county has listed, so their comment notices are judged under 34
     major_decisions: tuple[str, ...] = ()
+    store: StoreSettings = field(default_factory=StoreSettings)
     path: Path | None = None
 
     @property
@@ -105,6 +112,7 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
         units=units,
         calendar=_calendar(raw.get("calendar", {})),
         major_decisions=tuple(_strings(raw.get("major_decisions", {}).get("titles", []), "major_decisions.titles")),
+        store=_store(raw.get("store", {})),
         path=path,
     )
 
@@ -189,6 +197,15 @@ def _calendar(table: Any) -> CalendarSettings:
     if both:
         raise ConfigError(f"calendar 中同一天既是放假又是上班: {', '.join(day.isoformat() for day in both)}")
     return settings
+
+
+def _store(table: Any) -> StoreSettings:
+    if not isinstance(table, dict) or set(table) - {"keep_runs"}:
+        raise ConfigError("store 只接受 keep_runs（保留文档的最近运行次数）")
+    keep_runs = table.get("keep_runs", StoreSettings.keep_runs)
+    if not isinstance(keep_runs, int) or isinstance(keep_runs, bool) or keep_runs < 2:
+        raise ConfigError(f"store.keep_runs 须为不小于 2 的整数: {keep_runs!r}")
+    return StoreSettings(keep_runs=keep_runs)
 
 
 def _date(value: Any, where: str) -> dt.date:

@@ -1,0 +1,62 @@
+"""Keeping the store's size bounded on a server that crawls every night.
+
+A county portal of 20,000 pages copies 20,000 document rows, text included, into
+every run. Old runs keep their summary and findings forever (the report's trend
+and 新发现/已整改 need them), but only the newest runs keep their documents, fetch
+errors and the snapshots nothing else refers to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, inspect, select, table, column
+from sqlalchemy.orm import Session
+
+from storage.models import Document, FetchError, Finding, Run, Snapshot
+
+# the next crawl reuses the previous run's documents, and a report compares two runs
+MIN_KEEP_RUNS = 2
+
+
+@dataclass(frozen=True)
+class Pruned:
+    runs: int
+    documents: int
+    snapshots: int
+
+
+def prune(session: Session, keep_runs: int) -> Pruned:
+    """Drop documents, fetch errors and orphaned snapshots of all but the newest `keep_runs` runs."""
+    keep_runs = max(keep_runs, MIN_KEEP_RUNS)
+    kept = select(Run.id).where(Run.status.in_(("crawled", "checked"))).order_by(Run.id.desc()).limit(keep_runs)
+    kept_ids = set(session.scalars(kept))
+    running = set(session.scalars(select(Run.id).where(Run.status == "running")))
+    old = [run_id for run_id in session.scalars(select(Run.id)) if run_id not in kept_ids | running]
+    documents = 0
+    if old:
+        documents = session.execute(delete(Document).where(Document.run_id.in_(old))).rowcount
+        session.execute(delete(FetchError).where(FetchError.run_id.in_(old)))
+    snapshots = _drop_orphaned_snapshots(session, kept_ids | running)
+    _drop_orphaned_link_caches(session)
+    session.commit()
+    return Pruned(runs=len(old), documents=documents or 0, snapshots=snapshots)
+
+
+def _drop_orphaned_snapshots(session: Session, kept_runs: set[int]) -> int:
+    referenced = set(session.scalars(select(Document.sha256).where(Document.sha256.is_not(None)).distinct()))
+    for evidence in session.scalars(select(Finding.evidence).where(Finding.run_id.in_(kept_runs))):
+        referenced.update(item["sha256"] for item in evidence or [] if item.get("sha256"))
+    orphaned = [digest for digest in session.scalars(select(Snapshot.sha256)) if digest not in referenced]
+    for start in range(0, len(orphaned), 500):
+        session.execute(delete(Snapshot).where(Snapshot.sha256.in_(orphaned[start : start + 500])))
+    return len(orphaned)
+
+
+def _drop_orphaned_link_caches(session: Session) -> None:
+    """The crawler's cache of unchanged pages' links (crawl_links) lives as long as a document of that version."""
+    if not inspect(session.bind).has_table("crawl_links"):
+        return
+    links = table("crawl_links", column("url"), column("sha256"))
+    in_use = select(Document.url).where(Document.url == links.c.url, Document.sha256 == links.c.sha256)
+    session.execute(delete(links).where(~in_use.exists()))
