@@ -23,6 +23,7 @@ def main(job_path: str, result_path: str) -> int:
         job = pickle.loads(Path(job_path).read_bytes())
         settings = build_settings(job["config"], job["db_url"], job["run_id"], job["progress"], job["overrides"])
         process = CrawlerProcess(settings)
+        _skip_unshown_records(settings["LOG_LEVEL"])
         _quiet_reported_failures()
         crawler = process.create_crawler(PortalSpider)
         # an error while setting the crawl up ends in this Deferred, not in an exception here
@@ -34,6 +35,15 @@ def main(job_path: str, result_path: str) -> int:
         traceback.print_exc()
     Path(result_path).write_text(json.dumps(outcome))
     return 0 if outcome["finish_reason"] else 1
+
+
+def _skip_unshown_records(level: str) -> None:
+    """Scrapy filters by level only in its log handler, so every request and item
+    would still build a debug record that is then thrown away; the root logger's
+    level stops that before any work is done."""
+    import logging
+
+    logging.root.setLevel(level)
 
 
 def _quiet_reported_failures() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from urllib.parse import urlsplit
 
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware as ScrapyMetaRefresh
 from scrapy.exceptions import IgnoreRequest
 
 from crawler.urls import in_domains, is_private_host
@@ -53,3 +54,12 @@ class BackoffMiddleware:
         if retries and self.base > 0:
             await asyncio.sleep(min(self.cap, self.base * 2 ** (retries - 1)))
         return None
+
+
+class MetaRefreshMiddleware(ScrapyMetaRefresh):
+    """Scrapy's meta-refresh redirect, without decoding the empty body of every 304."""
+
+    def process_response(self, request, response):
+        if not response.body:
+            return response
+        return super().process_response(request, response)

@@ -42,11 +42,24 @@ REFERER_ENABLED = True
 # when crawl.http_cache is on, honour the server's caching headers instead of caching forever
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
 
+# Every middleware costs each request a few wrapped calls, which is most of what a
+# nightly re-crawl of unchanged pages spends: only the ones that do work for us run.
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ScopeMiddleware": 50,
     "crawler.middlewares.BackoffMiddleware": 60,
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,  # ScopeMiddleware does its work
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,  # no site needs a password
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.MetaRefreshMiddleware": 580,
 }
+DOWNLOADER_STATS = False  # byte counts nobody reads
+SPIDER_MIDDLEWARES = {
+    # warns about a mistake the spider does not make, at a cost on every request it yields
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
+}
+# Scrapy's check of callbacks for "return value in a generator" re-parses the source on
+# every response (its cache is keyed by the bound method, new for each request)
+WARN_ON_GENERATOR_RETURN_VALUE = False
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
 EXTENSIONS = {"crawler.progress.Progress": 500}
 
