@@ -41,7 +41,7 @@ PARTIAL: dict[tuple[str, str], dict[str, str]] = {
 # county-scope checks (one finding, unit 县政府), by indicator
 COUNTY_EXPECTED = {
     "1": "pass", "2": "fail", "3": "fail", "5": "fail", "6": "fail", "8": "pass", "9": "fail", "13": "pass",
-    "16": "fail", "17": "fail", "18": "fail", "19": "fail", "20": "fail", "24": "fail", "25": "pass", "28": "fail",
+    "16": "fail", "17": "fail", "18": "fail", "19": "fail", "20": "fail", "24": "pass", "25": "pass", "28": "fail",
     "30": "pass", "33": "pass", "35": "fail", "36": "fail", "37": "pass", "74": "fail", "75": "fail", "76": "pass",
     "77": "fail", "83": "pass", "85": "pass", "95": "pass",
 }
