@@ -174,6 +174,16 @@ def test_negative_hits_are_reports_not_meeting_news(crawled_portal):
         assert hit in paths and near_miss not in paths, (key, paths)
 
 
+
+def test_normative_column_and_expert_review_make_24_pass(crawled_portal):
+    """Documents of 2019, 2020 and 2021 filed in the 规范性文件 column, and the 专家论证会 news."""
+    if not _registered("24", "normative-docs"):
+        pytest.skip("check 24 not registered")
+    finding = _one(crawled_portal, "24", "normative-docs", COUNTY)
+    paths = {_path(e["url"]) for e in finding.evidence}
+    assert {"/xxgk/gfxwj/2019-04/1103.html", "/xxgk/gfxwj/2020-05/1102.html", "/xxgk/gfxwj/2021-07/1101.html"} <= paths
+    assert "/xwzx/2021-06/2010.html" in paths, finding.evidence
+
 # --- crawl-level facts --------------------------------------------------------------------
 
 

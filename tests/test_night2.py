@@ -131,6 +131,16 @@ def test_late_batch_fails_with_its_working_days(crawled_night2):
     assert not any("2021-09-24" in e["note"] for e in finding.evidence)
 
 
+
+def test_retired_normative_column_fails_24_and_25_though_the_expert_review_remains(crawled_night2):
+    by_check = {f.check: f for f in crawled_night2.findings if f.indicator in ("24", "25") and f.unit == COUNTY}
+    for finding in by_check.values():
+        assert "未找到2019年以来的行政规范性文件" in finding.message, finding.message
+        assert not any(_path(e["url"]).startswith("/xxgk/gfxwj/") for e in finding.evidence)
+    docs = by_check["normative-docs"]
+    assert "已找到：规范性文件专家论证材料" in docs.message, docs.message
+    assert {"/xwzx/2021-06/2010.html", "/xwzx/2021-09/2007.html"} <= {_path(e["url"]) for e in docs.evidence}
+
 def _removed(path: str) -> bool:
     return any(path == gone or (gone.endswith("/") and path.startswith(gone)) for gone in REMOVED)
 
