@@ -11,7 +11,7 @@ import json
 import zlib
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, LargeBinary, String, bindparam, select
+from sqlalchemy import Engine, LargeBinary, String, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -30,12 +30,17 @@ class PageLinks(CrawlBase):
     links: Mapped[bytes] = mapped_column(LargeBinary)  # zlib-compressed JSON [[url, text, list_date], …]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Previous:
     id: int
     sha256: str | None
     etag: str | None
     last_modified: str | None
+    links: bytes | None = None  # compressed, as in crawl_links
+
+    def outgoing(self) -> list[list] | None:
+        """The cached links of this version of the page, if the cache has them."""
+        return json.loads(zlib.decompress(self.links)) if self.links is not None else None
 
 
 def create_tables(engine: Engine) -> None:
@@ -43,28 +48,22 @@ def create_tables(engine: Engine) -> None:
 
 
 def previous_documents(session: Session, run_id: int) -> dict[str, Previous]:
-    """The last completed run's successfully fetched documents, by URL."""
+    """The last completed run's successfully fetched documents, by URL, with their cached links.
+
+    The links come in the same query (a few hundred compressed bytes a page) because
+    asking for them page by page cost an unchanged re-crawl more than its downloads.
+    """
     previous = session.scalars(
         select(Run.id).where(Run.id < run_id, Run.status.in_(("crawled", "checked"))).order_by(Run.id.desc()).limit(1)
     ).first()
     if previous is None:
         return {}
     rows = session.execute(
-        select(Document.id, Document.url, Document.sha256, Document.etag, Document.last_modified).where(
-            Document.run_id == previous, Document.http_status == 200
-        )
+        select(Document.id, Document.url, Document.sha256, Document.etag, Document.last_modified, PageLinks.links)
+        .outerjoin(PageLinks, (PageLinks.url == Document.url) & (PageLinks.sha256 == Document.sha256))
+        .where(Document.run_id == previous, Document.http_status == 200)
     )
-    return {url: Previous(doc_id, sha, etag, modified) for doc_id, url, sha, etag, modified in rows}
-
-
-_LINKS_QUERY = select(PageLinks.links).where(PageLinks.url == bindparam("url"), PageLinks.sha256 == bindparam("sha256"))
-
-
-def load_links(connection: Connection, url: str, sha256: str) -> list[list] | None:
-    """Cached links of a page version (a Core query: this runs once per unchanged page)."""
-    blob = connection.execute(_LINKS_QUERY, {"url": url, "sha256": sha256}).scalar()
-    connection.rollback()  # no read transaction left open: it would keep the WAL from checkpointing
-    return json.loads(zlib.decompress(blob)) if blob is not None else None
+    return {url: Previous(doc_id, sha, etag, modified, links) for doc_id, url, sha, etag, modified, links in rows}
 
 
 def save_links(session: Session, rows: list[tuple[str, str, list[list]]]) -> None:

@@ -34,7 +34,7 @@ from crawler.attachments import extract_attachment, sniff
 from crawler.extract import Link, extract_page
 from crawler.items import DocumentItem, FetchErrorItem, ReusedItem
 from crawler.middlewares import OFFSITE, PRIVATE
-from crawler.store import Previous, create_tables, load_links, previous_documents
+from crawler.store import Previous, create_tables, previous_documents
 from crawler.urls import canonical_url, extension_of, in_domains, is_attachment_url, is_skipped, is_trap
 from storage.db import load_snapshot, open_engine
 
@@ -58,7 +58,7 @@ class PortalSpider(scrapy.Spider):
         create_tables(spider.engine)
         spider.session = Session(spider.engine)
         spider.previous = previous_documents(spider.session, settings.getint("FAZHI_RUN_ID"))
-        spider.connection = spider.engine.connect()
+        spider.session.rollback()  # no read transaction left open: it would keep the WAL from checkpointing
         return spider
 
     @property
@@ -78,7 +78,6 @@ class PortalSpider(scrapy.Spider):
                 yield request
 
     def closed(self, reason):
-        self.connection.close()
         self.session.close()
         self.engine.dispose()
 
@@ -154,7 +153,7 @@ class PortalSpider(scrapy.Spider):
         )
         if meta.get("kind") == "attachment" or previous.sha256 is None:
             return
-        links = load_links(self.connection, url, previous.sha256)
+        links = previous.outgoing()
         if links is None:
             links = self._links_from_snapshot(url, previous.sha256)
         yield from self._follow(links, url, None)
@@ -212,7 +211,10 @@ class PortalSpider(scrapy.Spider):
     # ---- requests ---------------------------------------------------------------
 
     def _follow(self, links: Iterable[list], parent: str, published: dt.date | None) -> Iterator[scrapy.Request]:
+        seen = self.seen
         for target, text, list_date in links:
+            if target in seen:  # a seen URL is canonical already; most links of a page are seen
+                continue
             request = self._follow_one(Link(target, text, _date(list_date)), parent, published)
             if request is not None:
                 yield request
