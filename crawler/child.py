@@ -38,12 +38,12 @@ def main(job_path: str, result_path: str) -> int:
 
 
 def _skip_unshown_records(level: str) -> None:
-    """Scrapy filters by level only in its log handler, so every request and item
-    would still build a debug record that is then thrown away; the root logger's
-    level stops that before any work is done."""
+    """Scrapy filters by level only in its log handler (and resets the root logger's
+    level when the crawl starts), so every request and item would still build a debug
+    record that is then thrown away; a level on Scrapy's own loggers stops that early."""
     import logging
 
-    logging.root.setLevel(level)
+    logging.getLogger("scrapy").setLevel(level)
 
 
 def _quiet_reported_failures() -> None:

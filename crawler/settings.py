@@ -32,7 +32,7 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024  # pages; attachments get their own limit per request
 DOWNLOAD_WARNSIZE = 0
 # items go to one synchronous pipeline; Scrapy starts this many tasks for every response
-CONCURRENT_ITEMS = 4
+CONCURRENT_ITEMS = 1
 COOKIES_ENABLED = True  # some CMSs set a session cookie before serving lists
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "WARNING"
@@ -56,12 +56,21 @@ DOWNLOADER_STATS = False  # byte counts nobody reads
 SPIDER_MIDDLEWARES = {
     # warns about a mistake the spider does not make, at a cost on every request it yields
     "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,  # crawler.urls.is_trap has a stricter limit
 }
+DUPEFILTER_CLASS = "crawler.dupefilter.SeenUrlFilter"
 # Scrapy's check of callbacks for "return value in a generator" re-parses the source on
 # every response (its cache is keyed by the bound method, new for each request)
 WARN_ON_GENERATOR_RETURN_VALUE = False
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
-EXTENSIONS = {"crawler.progress.Progress": 500}
+EXTENSIONS = {
+    "crawler.progress.Progress": 500,
+    # never used by a nightly crawl; each would still be imported and set up
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
+    "scrapy.extensions.feedexport.FeedExporter": None,
+    "scrapy.extensions.memdebug.MemoryDebugger": None,
+}
 
 FAZHI_STORE_BATCH = 200  # documents per commit
 FAZHI_STORE_INTERVAL = 2.0  # seconds between commits at most
