@@ -184,8 +184,22 @@ def trend(session: Session, run: Run) -> list[TrendPoint]:
     return [TrendPoint(r.id, r.as_of, {s: counts[r.id].get(s, 0) for s in STATUS_LABELS}) for r in runs]
 
 
+class StatusSummary:
+    """Counts and worst status of a group of findings (a unit's, an indicator's)."""
+
+    findings: list[FindingView]
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(f.status for f in self.findings)
+
+    @property
+    def worst(self) -> str | None:
+        return worst(f.status for f in self.findings) if self.findings else None
+
+
 @dataclass
-class UnitReport:
+class UnitReport(StatusSummary):
     number: int
     name: str
     roles: tuple[str, ...]
@@ -196,13 +210,6 @@ class UnitReport:
     def filename(self) -> str:
         return f"units/{self.number}.html"
 
-    @property
-    def counts(self) -> Counter:
-        return Counter(f.status for f in self.findings)
-
-    @property
-    def worst(self) -> str | None:
-        return worst(f.status for f in self.findings) if self.findings else None
 
     @property
     def gaps(self) -> list[FindingView]:
@@ -252,7 +259,7 @@ def unit_reports(config: Config, findings: list[FindingView], catalogue) -> list
 
 
 @dataclass
-class IndicatorRow:
+class IndicatorRow(StatusSummary):
     item: Any  # rules.catalogue.Item
     checks: list[str]  # descriptions of the registered checks that judge this item
     findings: list[FindingView]
@@ -261,13 +268,6 @@ class IndicatorRow:
     def automatic(self) -> bool:
         return bool(self.checks or self.findings)
 
-    @property
-    def counts(self) -> Counter:
-        return Counter(f.status for f in self.findings)
-
-    @property
-    def worst(self) -> str | None:
-        return worst(f.status for f in self.findings) if self.findings else None
 
 
 @dataclass
