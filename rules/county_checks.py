@@ -9,7 +9,6 @@ a `problems` method over what was found. Section D's negative hits are a
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections import defaultdict
@@ -22,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 import cn2an
 
 from rules.base import Check, CheckContext, Doc, Evidence, Result, worst
-from rules.dates import find_dates, parse_date
+from rules.dates import find_dates, months_before, parse_date
 from rules.matching import Match, Phrase, is_news_report, match_title, qualifies
 from rules.unit_checks import notice_text
 
@@ -210,13 +209,6 @@ def match_doc(doc: Doc, phrases: Iterable[Phrase], allow_news: bool = False) -> 
 
 def table_text(doc: Doc) -> str:
     return "\n".join(" ".join(str(cell) for cell in row) for table in doc.tables for row in table)
-
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The same calendar day `months` earlier, or the month's last day (29 Feb → 28 Feb)."""
-    year, month_index = divmod(day.year * 12 + day.month - 1 - months, 12)
-    last_day = calendar.monthrange(year, month_index + 1)[1]
-    return dt.date(year, month_index + 1, min(day.day, last_day))
 
 
 def fetch_error_note(ctx: CheckContext) -> str:

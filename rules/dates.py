@@ -6,6 +6,7 @@ characters, NBSP and other odd spaces) maps one character to one character.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -256,3 +257,10 @@ def _in_sentence(norm: str, hit: _Hit) -> bool:
         _SENTENCE_AFTER.match(norm, _AFTER_DATE.match(norm, hit.end).end())
         or _SENTENCE_BEFORE.search(norm, max(0, hit.start - 6), hit.start)
     )
+
+
+def months_before(day: date, months: int) -> date:
+    """The same calendar day `months` earlier, or that month's last day (31 May less 3 months is 28/29 Feb)."""
+    year, month_index = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month = month_index + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

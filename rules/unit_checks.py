@@ -6,7 +6,6 @@ deadline, and per-item verdicts folded into one finding per unit.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections import defaultdict
@@ -105,13 +104,6 @@ def titled(docs: Iterable[Doc], phrases: Sequence[Phrase], allow_news: bool = Fa
         if match is not None:
             found.append((doc, match))
     return found
-
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The same day `months` earlier; 31 May less 3 months is 28/29 February."""
-    year, month_index = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month = month_index + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def iso(day: dt.date | None) -> str:

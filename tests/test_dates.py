@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rules.dates import DateMatch, Window, find_dates, last_date, parse_date, parse_window
+from rules.dates import DateMatch, Window, find_dates, last_date, months_before, parse_date, parse_window
 
 
 def joined_text(html: str) -> str:
@@ -277,3 +277,12 @@ def test_never_raises_on_arbitrary_text(text, published):
     assert window is None or window.start is None or window.start <= window.end
     last_date(text)
     parse_date(text)
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [("2021-09-30", 12, "2020-09-30"), ("2021-05-31", 3, "2021-02-28"), ("2024-05-31", 3, "2024-02-29"),
+     ("2021-01-15", 1, "2020-12-15"), ("2021-09-30", 24, "2019-09-30")],
+)
+def test_months_before_keeps_the_day_or_the_months_last(day, months, expected):
+    assert months_before(date.fromisoformat(day), months) == date.fromisoformat(expected)

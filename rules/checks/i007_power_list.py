@@ -6,8 +6,9 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 
 from rules.base import Check, CheckContext, Doc, Evidence, Result, register
+from rules.dates import months_before
 from rules.matching import Phrase
-from rules.unit_checks import Holdings, iso, months_before, titled
+from rules.unit_checks import Holdings, iso, titled
 
 # the rules of keeping the list (动态管理办法, 实施意见) are not the list, nor is
 # the template a province gives its counties (通用参考目录, 指导目录)
