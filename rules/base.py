@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from fazhi.config import Config, Unit
+
+T = TypeVar("T")
 
 STATUSES = ("pass", "fail", "warn", "unknown")
 # INTERFACE.md: an indicator's overall status is the worst of its findings
@@ -110,6 +112,13 @@ class CheckContext:
     calendar: Any  # rules.workdays.WorkCalendar
     catalogue: Any  # rules.catalogue.Catalogue
     start_failed: bool = False
+    # views of the run that several checks build (rules.unit_checks.Holdings), made once per run
+    _shared: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    def shared(self, factory: Callable[[CheckContext], T]) -> T:
+        if factory not in self._shared:
+            self._shared[factory] = factory(self)
+        return self._shared[factory]
 
     @cached_property
     def present(self) -> list[Doc]:

@@ -49,7 +49,7 @@ class PowerList(Check):
     roles = ("department",)
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        holdings = Holdings(ctx)
+        holdings = ctx.shared(Holdings)
         for unit in ctx.units_with(*self.roles):
             yield self._judge_unit(ctx, unit.name, holdings)
 

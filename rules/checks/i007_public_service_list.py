@@ -31,7 +31,7 @@ class PublicServiceList(Check):
     scope = "county"
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        holdings = Holdings(ctx)
+        holdings = ctx.shared(Holdings)
         county = ctx.county_unit.name
         found = titled(ctx.present, PHRASES)
         if not found:

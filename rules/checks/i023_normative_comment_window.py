@@ -39,7 +39,7 @@ class NormativeCommentWindow(Check):
     scope = "per_item"
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        holdings = Holdings(ctx)
+        holdings = ctx.shared(Holdings)
         notices = [doc for doc in ctx.present if is_comment_notice(doc) and is_normative_notice(doc, ctx)]
         yield from per_item_results(self, ctx, (_verdict(ctx, holdings, doc) for doc in notices), WORDS)
 

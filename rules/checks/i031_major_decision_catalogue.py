@@ -46,7 +46,7 @@ class MajorDecisionCatalogue(Check):
     roles = ("county", "department")
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        holdings = Holdings(ctx)
+        holdings = ctx.shared(Holdings)
         item = YearlyItem("重大行政决策事项目录", ctx.as_of.year, dt.date(ctx.as_of.year, 3, 31), late_fails=False)
         for unit in ctx.units_with(*self.roles):
             catalogues = [doc for doc, _ in titled(holdings.documents_of(unit.name), CATALOGUE)]

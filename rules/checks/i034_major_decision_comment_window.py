@@ -32,7 +32,7 @@ class MajorDecisionCommentWindow(Check):
     scope = "per_item"
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        holdings = Holdings(ctx)
+        holdings = ctx.shared(Holdings)
         notices = [doc for doc in ctx.present if is_comment_notice(doc) and is_major_decision_notice(doc, ctx)]
         outcomes = outcome_reports(ctx.present)
         verdicts = (_verdict(holdings, doc, outcomes) for doc in notices)

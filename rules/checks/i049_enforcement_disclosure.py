@@ -46,7 +46,7 @@ class EnforcementDisclosure(Check):
     roles = ("enforcement",)
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        holdings = Holdings(ctx)
+        holdings = ctx.shared(Holdings)
         for unit in ctx.units_with(*self.roles):
             yield self._judge_unit(ctx, unit.name, holdings.documents_of(unit.name))
 

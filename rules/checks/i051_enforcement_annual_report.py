@@ -40,7 +40,7 @@ class EnforcementAnnualReport(Check):
     roles = ("enforcement",)
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        holdings = Holdings(ctx)
+        holdings = ctx.shared(Holdings)
         year = ctx.as_of.year
         item = YearlyItem("行政执法总体情况（统计年报）", year - 1, dt.date(year, 1, 31))
         for unit in ctx.units_with(*self.roles):

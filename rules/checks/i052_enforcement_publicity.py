@@ -62,7 +62,7 @@ class EnforcementPublicity(Check):
     scope = "per_item"
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        holdings = Holdings(ctx)
+        holdings = ctx.shared(Holdings)
         verdicts = (
             _verdict(ctx, holdings, decision) for doc in ctx.present for decision in decisions_in(doc, holdings)
         )

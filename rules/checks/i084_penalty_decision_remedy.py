@@ -53,7 +53,7 @@ class PenaltyDecisionRemedy(Check):
     scope = "per_item"
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        holdings = Holdings(ctx)
+        holdings = ctx.shared(Holdings)
         items = [doc for doc in ctx.present if _is_decision_document(doc, holdings)]
         verdicts = (_verdict(holdings, doc) for doc in items if not _parent_is_item(doc, holdings))
         yield from per_item_results(self, ctx, verdicts, WORDS)

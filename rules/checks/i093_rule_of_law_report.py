@@ -47,7 +47,7 @@ class RuleOfLawReport(Check):
     roles = ("county", "department", "township")
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        holdings = Holdings(ctx)
+        holdings = ctx.shared(Holdings)
         year = ctx.as_of.year
         item = YearlyItem("法治政府建设情况报告", year - 1, dt.date(year, 3, 31))
         for unit in ctx.units_with(*self.roles):
