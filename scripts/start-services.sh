@@ -1,0 +1,25 @@
+#!/bin/sh
+# Tests that need PostgreSQL use a real server on 127.0.0.1:5432 (FAZHI_TEST_PG_URL overrides it).
+# This machine kind starts one before each session; on a machine where it is installed but
+# stopped, start it; where it is missing and we are root, install it from Debian's packages
+# and let local connections on 127.0.0.1 in without a password (a throwaway CI server).
+set -e
+ready() { command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; }
+ready && exit 0
+if ! command -v pg_ctlcluster >/dev/null; then
+    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+        echo "start-services: PostgreSQL is not running and cannot be installed here; its tests will fail under CI" >&2
+        exit 0
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null || true
+    apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+    for hba in /etc/postgresql/*/main/pg_hba.conf; do
+        sed -i 's/^\(host\s\+all\s\+all\s\+127\.0\.0\.1\/32\s\+\)\S\+/\1trust/' "$hba"
+    done
+fi
+pg_lsclusters -h | while read -r version cluster _rest; do
+    pg_ctlcluster "$version" "$cluster" start 2>/dev/null || true
+done
+for _ in 1 2 3 4 5 6 7 8 9 10; do ready && exit 0; sleep 1; done
+echo "start-services: PostgreSQL did not come up on 127.0.0.1:5432" >&2
