@@ -8,7 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
-from fazhi.config import Config, ConfigError, load_config, parse_config
+from fazhi.config import Config, ConfigError, load_config, parse_config, parse_date
 from fazhi.jobs import JobError, check_step, crawl_step, nightly, prepare_out_dir, report_step, today_in_china
 from fazhi.sample_portal import NIGHTS, serve_portal
 from storage.db import DEFAULT_DB_URL, StoreError
@@ -75,9 +75,9 @@ def _config_args(parser: argparse.ArgumentParser) -> None:
 
 def _as_of(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD: {text!r}") from None
+        return parse_date(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _crawl(args) -> int:

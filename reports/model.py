@@ -8,11 +8,13 @@ unit is worst, which link is safe to follow) is made here, where it is tested.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -137,18 +139,25 @@ class Diff:
     new_gaps: list[FindingView] = field(default_factory=list)
     fixed: list[Change] = field(default_factory=list)
     other: list[Change] = field(default_factory=list)
+    # units with findings tonight and none in the previous run (added to the configuration)
+    first_units: list[str] = field(default_factory=list)
 
 
 def compare(previous: list[FindingView], current: list[FindingView], previous_run: Run | None) -> Diff:
     """新发现: a gap now that was not a gap before. 已整改: a gap before that passes now.
     Any other change of status (e.g. a gap that became 无法判断) is listed apart: it is
-    neither fixed nor new."""
+    neither fixed nor new. A unit's first night is its baseline: none of its findings is
+    新发现, or adding a unit would report all its gaps as new."""
     diff = Diff(previous_run)
     if previous_run is None:
         return diff
     before = {f.key: f for f in previous}
     after = {f.key: f for f in current}
+    compared_units = {f.unit for f in previous}
+    diff.first_units = sorted({f.unit for f in current} - compared_units)
     for key in sorted(before.keys() | after.keys(), key=lambda k: (indicator_order(k[0]), k[1], k[2])):
+        if key[2] not in compared_units:
+            continue
         old, new = before.get(key), after.get(key)
         old_status = old.status if old else None
         new_status = new.status if new else None
@@ -184,6 +193,33 @@ def trend(session: Session, run: Run) -> list[TrendPoint]:
     return [TrendPoint(r.id, r.as_of, {s: counts[r.id].get(s, 0) for s in STATUS_LABELS}) for r in runs]
 
 
+# characters a file name or URL path cannot carry everywhere (Windows, web servers, zip, a mail client),
+# "." (no hidden or trailing-dot names) and "-", which only the hashed form uses
+_UNSAFE_IN_PAGE_NAME = re.compile(r"[\\/:*?\"<>|#%&.\s\x00-\x1f-]")
+_WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
+_PAGE_NAME_MAX = 60
+
+
+def unit_page_name(name: str) -> str:
+    """The unit's page, from its name alone so that it keeps its address when units are added
+    or reordered: units/县司法局.html when the name can be a file name everywhere as it is;
+    otherwise a readable part and a hash of the whole name (units/县_乡办-1a2b3c4d.html), so that
+    names differing only in unsafe characters, letter case (case-insensitive disks) or beyond
+    the length limit never share a page."""
+    as_is = (
+        not _UNSAFE_IN_PAGE_NAME.search(name)
+        and 0 < len(name) <= _PAGE_NAME_MAX
+        and not any(char.isupper() for char in name)
+        and unicodedata.is_normalized("NFC", name)
+        and name.upper() not in _WINDOWS_DEVICES
+    )
+    if as_is:
+        return f"units/{name}.html"
+    readable = _UNSAFE_IN_PAGE_NAME.sub("_", unicodedata.normalize("NFC", name)).lower()[:40]
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    return f"units/{readable}-{digest}.html"
+
+
 class StatusSummary:
     """Counts and worst status of a group of findings (a unit's, an indicator's)."""
 
@@ -208,8 +244,12 @@ class UnitReport(StatusSummary):
 
     @property
     def filename(self) -> str:
-        return f"units/{self.number}.html"
+        return unit_page_name(self.name)
 
+    @property
+    def href(self) -> str:
+        """The page's link, percent-encoded, relative to the report's root."""
+        return quote(self.filename)
 
     @property
     def gaps(self) -> list[FindingView]:

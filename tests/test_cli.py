@@ -38,7 +38,7 @@ def test_bad_as_of_is_rejected_by_the_parser(tmp_path):
         [sys.executable, "-m", "fazhi.cli", "check", "--config", "x.toml", "--as-of", "2021-02-30"],
         capture_output=True, text=True, cwd=tmp_path,
     )
-    assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr
+    assert result.returncode == 2 and "日期不存在: 2021-02-30" in result.stderr
 
 
 def test_every_online_search_task_and_51_has_an_automatic_check():

@@ -61,7 +61,7 @@ def test_loads_units_roles_and_calendar(tmp_path):
         (lambda t: t.replace("[county]", "[county"), "TOML"),
         (lambda t: t.replace("[2027-02-07]", '["2027-01-01"]'), "既是放假又是上班"),
         (lambda t: t.replace("[crawl]", '[crawl]\nmax_pages = "lots"'), "crawl.max_pages 应为整数"),
-        (lambda t: t.replace("[crawl]", '[crawl]\nobey_robots = "no"'), "crawl.obey_robots 应为true 或 false"),
+        (lambda t: t.replace("[crawl]", '[crawl]\nobey_robots = "no"'), "crawl.obey_robots 应为 true 或 false"),
         (lambda t: t.replace("[crawl]", "[crawl]\ndelay = true"), "crawl.delay 应为数字"),
         (lambda t: t.replace('start_urls = ["http://www.example.gov.cn/"]', 'start_urls = ["http://www.lushan.gov.cn/"]'),
          "不在 crawl.allowed_domains 之内"),
@@ -106,4 +106,4 @@ def test_documents_belong_to_units_by_prefix_then_publisher(tmp_path):
 
 def test_parse_config_rejects_missing_units():
     with pytest.raises(ConfigError, match="units"):
-        parse_config({"county": {"name": "x"}, "crawl": {"start_urls": ["http://a/"], "allowed_domains": ["a"]}})
+        parse_config({"county": {"name": "x"}, "crawl": {"start_urls": ["http://a.gov.cn/"], "allowed_domains": ["a.gov.cn"]}})
