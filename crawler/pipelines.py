@@ -198,7 +198,9 @@ class StorePipeline:
                 self.session.rollback()
                 if attempt == self.retries or not _transient(error):
                     raise
-            time.sleep(self.backoff * 2**attempt)
+                wait = self.backoff * 2**attempt
+                logger.warning("数据库暂时无法写入（%s），%g 秒后重试", _first_line(error), wait)
+            time.sleep(wait)
 
     def _write(self, entries: list[_Entry]) -> None:
         snapshots = {entry.snapshot["sha256"]: entry.snapshot for entry in entries if entry.snapshot}
