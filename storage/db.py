@@ -12,6 +12,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, exc, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -35,7 +36,8 @@ def open_engine(url: str = DEFAULT_DB_URL) -> Engine:
             event.listen(engine, "connect", _sqlite_pragmas)
         with engine.begin() as connection:
             _bring_to_head(connection)
-    except (exc.ArgumentError, exc.NoSuchModuleError, exc.OperationalError, ImportError) as error:
+    # CommandError: a revision this fazhi does not know, written by a newer one
+    except (exc.ArgumentError, exc.NoSuchModuleError, exc.OperationalError, ImportError, CommandError) as error:
         raise StoreError(f"无法打开数据库 {_shown(url)}：{_first_line(error)}") from error
     return engine
 

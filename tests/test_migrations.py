@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+import pytest
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
@@ -13,7 +15,7 @@ from pg import pg_url  # noqa: F401 - the fixture
 from sqlalchemy import create_engine, inspect, select, text
 
 from crawler.store import CrawlBase, create_tables
-from storage.db import MIGRATIONS, open_engine, run_documents, session_factory
+from storage.db import MIGRATIONS, StoreError, open_engine, run_documents, session_factory
 from storage.models import Base, Document, Run
 
 BODY_SHA = "ab" * 32
@@ -89,3 +91,15 @@ def test_a_pre_alembic_postgresql_store_is_upgraded_to_the_models_schema(pg_url)
         newest = connection.execute(select(Document.fetched_at).order_by(Document.id)).scalars().first()
     engine.dispose()
     assert newest == dt.datetime(2021, 9, 29, 20, 1)
+
+
+def test_a_store_from_a_newer_fazhi_is_refused_with_one_line(tmp_path):
+    url = f"sqlite:///{tmp_path / 'newer.db'}"
+    open_engine(url).dispose()
+    with create_engine(url).begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0099_future'"))
+
+    with pytest.raises(StoreError) as refused:
+        open_engine(url)
+    assert str(refused.value).startswith("无法打开数据库") and "0099_future" in str(refused.value)
+    assert "\n" not in str(refused.value)

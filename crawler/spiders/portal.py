@@ -113,7 +113,7 @@ class PortalSpider(scrapy.Spider):
             return
         yield from self._extract(stored, url, previous.sha256)
 
-    def _stored_response(self, response, previous: Previous):
+    def _stored_response(self, response, previous: Previous) -> Response | None:
         """The response as it was when the snapshot was taken: a 304 has no body or Content-Type."""
         snapshot = load_snapshot(self.session, previous.sha256) if previous.sha256 else None
         self.session.rollback()  # no read transaction left open: it would keep the WAL from checkpointing
