@@ -132,8 +132,8 @@ class StorePipeline:
                 return None
             self.stored_errors.add(item.url)
             unit = attribute_url(item.url, self.config)
-            return _Entry(item.url, error={"run_id": self.run_id, "url": item.url, "unit": unit, "reason": item.reason,
-                                           "http_status": item.http_status})
+            return _Entry(item.url, error=_without_nul({"run_id": self.run_id, "url": item.url, "unit": unit,
+                                                        "reason": item.reason, "http_status": item.http_status}))
         if item.url in self.stored:
             return None
         self.stored.add(item.url)
@@ -149,7 +149,7 @@ class StorePipeline:
             entry.links = (item.url, item.sha256, item.links)
         values = {name: getattr(item, name) for name in _DOCUMENT_COLUMNS if hasattr(item, name)}
         values["unit"] = attribute(item.url, item.fields | _publisher_meta(item.meta), self.config)
-        entry.document = values | {"run_id": self.run_id, "extractor_version": EXTRACTOR_VERSION}
+        entry.document = _without_nul(values) | {"run_id": self.run_id, "extractor_version": EXTRACTOR_VERSION}
         return entry
 
     def _copy(self, item: ReusedItem) -> dict:
@@ -237,6 +237,11 @@ class StorePipeline:
         self.broken = True
         logger.error("数据库写入失败：%s，停止抓取", self.cause)
         self._closing = deferred_from_coro(self.crawler.engine.close_spider_async(reason=STORE_FAILED))
+
+
+def _without_nul(values: dict) -> dict:
+    # a text file or PDF from the web may hold NUL characters, which PostgreSQL refuses in text
+    return {name: value.replace("\x00", "") if isinstance(value, str) else value for name, value in values.items()}
 
 
 def _transient(error: SQLAlchemyError) -> bool:
