@@ -97,7 +97,7 @@ class StorePipeline:
         # a resumed crawl already stored some URLs of this run: never twice
         self.stored = set(self.session.scalars(select(Document.url).where(Document.run_id == self.run_id)))
         self.stored_errors = set(self.session.scalars(select(FetchError.url).where(FetchError.run_id == self.run_id)))
-        self.session.rollback()
+        self.session.rollback()  # no read transaction held open between batches: it would keep the WAL from checkpointing
         self.known_snapshots: set[str] = set()
         self.pending: list[_Entry] = []
         self.saved = self.unsaved = 0
