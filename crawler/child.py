@@ -17,6 +17,7 @@ def main(job_path: str, result_path: str) -> int:
     try:
         from scrapy.crawler import CrawlerProcess
 
+        from crawler.pipelines import STORE_ERROR_STAT
         from crawler.runner import build_settings
         from crawler.spiders.portal import PortalSpider
 
@@ -30,6 +31,7 @@ def main(job_path: str, result_path: str) -> int:
         process.crawl(crawler).addErrback(lambda failure: outcome.update(error=f"{failure.type.__name__}: {failure.value}"))
         process.start()
         outcome["finish_reason"] = crawler.stats.get_value("finish_reason")
+        outcome["error"] = crawler.stats.get_value(STORE_ERROR_STAT) or outcome["error"]
     except BaseException as error:  # noqa: BLE001 - the parent needs one line whatever happened
         outcome["error"] = f"{type(error).__name__}: {error}"
         traceback.print_exc()

@@ -40,7 +40,8 @@ def crawl(config: Config, db_url: str, *, progress: bool | None = None, override
             (jobdir / RUN_STATE).write_text(json.dumps({"run_id": run.id}))
         outcome = _run_child(config, db_url, run.id, _progress_mode(progress), overrides or {})
         _count(session, run)
-        if outcome.get("finish_reason") in COMPLETE:
+        # an error with a complete finish: documents that could not be stored
+        if outcome.get("finish_reason") in COMPLETE and not outcome.get("error"):
             finish_run(session, run, "crawled")
             if jobdir is not None:
                 shutil.rmtree(jobdir, ignore_errors=True)

@@ -11,7 +11,7 @@ import json
 import zlib
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, LargeBinary, String, select
+from sqlalchemy import Engine, LargeBinary, String, Text, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -25,7 +25,7 @@ class CrawlBase(DeclarativeBase):
 class PageLinks(CrawlBase):
     __tablename__ = "crawl_links"
 
-    url: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    url: Mapped[str] = mapped_column(Text, primary_key=True)  # a redirect target has any length
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     links: Mapped[bytes] = mapped_column(LargeBinary)  # zlib-compressed JSON [[url, text, list_date], …]
 
@@ -37,6 +37,7 @@ class Previous:
     etag: str | None
     last_modified: str | None
     links: bytes | None = None  # compressed, as in crawl_links
+    extractor_version: int | None = None  # crawler.extract.EXTRACTOR_VERSION that read it
 
     def outgoing(self) -> list[list] | None:
         """The cached links of this version of the page, if the cache has them."""
@@ -59,11 +60,12 @@ def previous_documents(session: Session, run_id: int) -> dict[str, Previous]:
     if previous is None:
         return {}
     rows = session.execute(
-        select(Document.id, Document.url, Document.sha256, Document.etag, Document.last_modified, PageLinks.links)
+        select(Document.id, Document.url, Document.sha256, Document.etag, Document.last_modified, PageLinks.links,
+               Document.extractor_version)
         .outerjoin(PageLinks, (PageLinks.url == Document.url) & (PageLinks.sha256 == Document.sha256))
         .where(Document.run_id == previous, Document.http_status == 200)
     )
-    return {url: Previous(doc_id, sha, etag, modified, links) for doc_id, url, sha, etag, modified, links in rows}
+    return {row.url: Previous(row.id, row.sha256, row.etag, row.last_modified, row.links, row.extractor_version) for row in rows}
 
 
 def save_links(session: Session, rows: list[tuple[str, str, list[list]]]) -> None:

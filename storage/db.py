@@ -5,14 +5,24 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, exc, select
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from sqlalchemy import Connection, Engine, create_engine, event, exc, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import Base, Document, FetchError, Finding, Run, Snapshot, utcnow
 
 DEFAULT_DB_URL = "sqlite:///fazhi.db"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# the schema every store had before fazhi used Alembic
+BASELINE = "0001_baseline"
 
 
 class StoreError(Exception):
@@ -24,10 +34,39 @@ def open_engine(url: str = DEFAULT_DB_URL) -> Engine:
         engine = create_engine(url)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
-        Base.metadata.create_all(engine)
-    except (exc.ArgumentError, exc.NoSuchModuleError, exc.OperationalError, ImportError) as error:
+        with engine.begin() as connection:
+            _bring_to_head(connection)
+    # CommandError: a revision this fazhi does not know, written by a newer one
+    except (exc.ArgumentError, exc.NoSuchModuleError, exc.OperationalError, ImportError, CommandError) as error:
         raise StoreError(f"无法打开数据库 {_shown(url)}：{_first_line(error)}") from error
     return engine
+
+
+def _bring_to_head(connection: Connection) -> None:
+    """Any store, new, made before Alembic, or at an older revision, leaves at the newest revision."""
+    current = MigrationContext.configure(connection).get_current_revision()
+    if current == _head():
+        return
+    config = _alembic_config(connection)
+    if current is None and not inspect(connection).has_table("runs"):
+        Base.metadata.create_all(connection)
+        command.stamp(config, "head")
+        return
+    if current is None:
+        command.stamp(config, BASELINE)
+    command.upgrade(config, "head")
+
+
+def _alembic_config(connection: Connection) -> AlembicConfig:
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+@cache
+def _head() -> str:
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
 
 
 def _shown(url: str) -> str:

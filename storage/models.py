@@ -2,7 +2,9 @@
 
 Documents are kept per run so that a finding always points at what the site
 said in the run that was judged; the raw bytes live once, content-addressed,
-in ``snapshots``.
+in ``snapshots``. What comes from the web (URLs, headers, file names) is Text:
+a site sends values of any length, and a database that refuses one loses a row.
+The schema changes through Alembic revisions in storage/migrations.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ class Run(Base):
     pages: Mapped[int] = mapped_column(Integer, default=0)
     attachments: Mapped[int] = mapped_column(Integer, default=0)
     fetch_errors: Mapped[int] = mapped_column(Integer, default=0)
+    # complete or incomplete (CHECKS.md, "complete run"), decided when the run is judged
+    completeness: Mapped[str | None] = mapped_column(String(20))
+    incomplete_reason: Mapped[str | None] = mapped_column(Text)
 
     documents: Mapped[list[Document]] = relationship(back_populates="run", cascade="all, delete-orphan")
     errors: Mapped[list[FetchError]] = relationship(back_populates="run", cascade="all, delete-orphan")
@@ -55,7 +60,7 @@ class Document(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
-    url: Mapped[str] = mapped_column(String(2000))
+    url: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(20))  # "page" or "attachment"
     http_status: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(Text, default="")
@@ -68,19 +73,21 @@ class Document(Base):
     fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # tables found in the page or attachment: a list of tables, each a list of rows of cell strings
     tables: Mapped[list[Any]] = mapped_column(default=list)
-    unit: Mapped[str | None] = mapped_column(String(200))
-    parent_url: Mapped[str | None] = mapped_column(String(2000))
+    unit: Mapped[str | None] = mapped_column(Text)
+    parent_url: Mapped[str | None] = mapped_column(Text)
     link_text: Mapped[str | None] = mapped_column(Text)
-    extension: Mapped[str | None] = mapped_column(String(10))
+    extension: Mapped[str | None] = mapped_column(Text)
     list_date: Mapped[dt.date | None] = mapped_column(Date)
     sha256: Mapped[str | None] = mapped_column(String(64))
-    content_type: Mapped[str | None] = mapped_column(String(200))
-    encoding: Mapped[str | None] = mapped_column(String(40))
+    content_type: Mapped[str | None] = mapped_column(Text)
+    encoding: Mapped[str | None] = mapped_column(Text)
     fetched_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     # why text could not be extracted (unsupported format, too large, …)
     extraction_note: Mapped[str | None] = mapped_column(Text)
-    etag: Mapped[str | None] = mapped_column(String(300))
-    last_modified: Mapped[str | None] = mapped_column(String(100))
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    # crawler.extract.EXTRACTOR_VERSION that read title, dates and fields; None before versions were kept
+    extractor_version: Mapped[int | None] = mapped_column(Integer)
 
     run: Mapped[Run] = relationship(back_populates="documents")
 
@@ -91,8 +98,8 @@ class FetchError(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
-    url: Mapped[str] = mapped_column(String(2000))
-    unit: Mapped[str | None] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
     http_status: Mapped[int | None] = mapped_column(Integer)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -124,6 +131,6 @@ class Snapshot(Base):
 
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     content: Mapped[bytes] = mapped_column(LargeBinary)  # zlib-compressed
-    content_type: Mapped[str | None] = mapped_column(String(200))
+    content_type: Mapped[str | None] = mapped_column(Text)
     first_fetched_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    url: Mapped[str] = mapped_column(String(2000))
+    url: Mapped[str] = mapped_column(Text)

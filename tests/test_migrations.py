@@ -1,0 +1,105 @@
+"""Stores made before a schema change keep working: open_engine brings them to the newest revision."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from pg import pg_url  # noqa: F401 - the fixture
+from sqlalchemy import create_engine, inspect, select, text
+
+from crawler.store import CrawlBase, create_tables
+from storage.db import MIGRATIONS, StoreError, open_engine, run_documents, session_factory
+from storage.models import Base, Document, Run
+
+BODY_SHA = "ab" * 32
+
+
+def pre_alembic_store(url: str) -> None:
+    """A store as fazhi made it before Alembic: today's tables, no alembic_version, a night's rows."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001_baseline")
+        connection.execute(text("DROP TABLE alembic_version"))
+        connection.execute(text(
+            "INSERT INTO runs (id, county, started_at, status, start_urls, pages, attachments, fetch_errors) "
+            "VALUES (1, '测试县', '2021-09-29 20:00:00', 'checked', '[\"http://gov.test/\"]', 1, 0, 0)"
+        ))
+        connection.execute(text(
+            "INSERT INTO documents (run_id, url, kind, http_status, title, text, meta, fields, tables, sha256, "
+            "extension, etag, fetched_at) VALUES (1, 'http://gov.test/a.html', 'page', 200, '关于开展法治宣传的通知', "
+            "'正文', '{}', '{\"发布机构\": \"县司法局\"}', '[]', :sha, 'html', '\"v1\"', '2021-09-29 20:01:00')"
+        ), {"sha": BODY_SHA})
+    create_tables(engine)  # the crawler's link cache, as the first crawl made it
+    engine.dispose()
+
+
+def assert_night_kept(url: str) -> None:
+    with session_factory(open_engine(url))() as session:
+        run = session.get(Run, 1)
+        [document] = run_documents(session, 1)
+        assert (run.status, run.completeness, run.incomplete_reason) == ("checked", None, None)
+        assert (document.title, document.fields, document.sha256) == ("关于开展法治宣传的通知", {"发布机构": "县司法局"}, BODY_SHA)
+        assert document.extractor_version is None  # read by an extractor older than versions: re-read next crawl
+        session.add(Document(run_id=1, url="http://gov.test/" + "b" * 2500, kind="attachment", http_status=200,
+                             extension="documentarchive", etag='"' + "e" * 998 + '"', extractor_version=1))
+        session.commit()
+        assert len(run_documents(session, 1)) == 2
+
+
+def test_a_pre_alembic_sqlite_store_is_upgraded_and_keeps_its_rows(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    pre_alembic_store(url)
+
+    assert_night_kept(url)
+    with create_engine(url).connect() as connection:
+        assert MigrationContext.configure(connection).get_current_revision() == "0002_web_lengths"
+        assert "extractor_version" in {column["name"] for column in inspect(connection).get_columns("documents")}
+
+
+def test_a_new_store_is_made_at_the_newest_revision(tmp_path):
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    open_engine(url).dispose()
+    with create_engine(url).connect() as connection:
+        assert MigrationContext.configure(connection).get_current_revision() == "0002_web_lengths"
+        assert set(inspect(connection).get_table_names()) >= {"runs", "documents", "fetch_errors", "findings", "snapshots"}
+
+
+def test_a_pre_alembic_postgresql_store_is_upgraded_to_the_models_schema(pg_url):  # noqa: F811
+    schema = f"old_{uuid.uuid4().hex[:8]}"
+    with create_engine(pg_url).begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    url = f"{pg_url}?options=-csearch_path%3D{schema}"
+    pre_alembic_store(url)
+
+    assert_night_kept(url)
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, [Base.metadata, CrawlBase.metadata]) == []  # the revisions build what the models say
+        lengths = {column["name"]: column["type"] for column in inspect(connection).get_columns("crawl_links")}
+        assert str(lengths["url"]) == "TEXT"
+        newest = connection.execute(select(Document.fetched_at).order_by(Document.id)).scalars().first()
+    engine.dispose()
+    assert newest == dt.datetime(2021, 9, 29, 20, 1)
+
+
+def test_a_store_from_a_newer_fazhi_is_refused_with_one_line(tmp_path):
+    url = f"sqlite:///{tmp_path / 'newer.db'}"
+    open_engine(url).dispose()
+    with create_engine(url).begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0099_future'"))
+
+    with pytest.raises(StoreError) as refused:
+        open_engine(url)
+    assert str(refused.value).startswith("无法打开数据库") and "0099_future" in str(refused.value)
+    assert "\n" not in str(refused.value)
