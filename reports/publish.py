@@ -56,6 +56,8 @@ def check_publishable(out: Path) -> None:
     elif out.exists():
         if not out.is_dir():
             raise PublishError(f"输出目录 {out} 已存在且不是目录，请换一个 --out")
+        if os.path.ismount(out):
+            raise PublishError(f"输出目录 {out} 是挂载点，fazhi 要把它换成指向每晚报告的链接；请用其中的一个子目录作 --out")
         foreign = sorted(entry.name for entry in out.iterdir() if entry.name not in REPORT_NAMES)
         if foreign:
             raise PublishError(f"输出目录 {out} 中有不是 fazhi 报告的文件（{'、'.join(foreign[:3])}），fazhi 不会移动它们；请换一个 --out")
