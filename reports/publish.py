@@ -101,14 +101,14 @@ def _is_ours(out: Path) -> bool:
 
 
 def _probe_link(out: Path) -> None:
-    probe = out.with_name(f".{out.name}.probe-{os.getpid()}")
+    probe = out.with_name(f".{out.name}.probe")
     probe.unlink(missing_ok=True)
     os.symlink(".", probe)
     probe.unlink()
 
 
 def _remove_partials(nights: Path) -> None:
-    """A night whose writing was killed; nobody reads it (the store lock keeps writers apart)."""
+    """Nights whose writing was killed; nobody else writes here (the caller holds the lock on --out)."""
     for entry in nights.iterdir():
         if entry.name.startswith(PARTIAL_PREFIX):
             shutil.rmtree(entry, ignore_errors=True)
@@ -126,7 +126,7 @@ def _flush(folder: Path) -> None:
 
 
 def _switch(out: Path, night: Path) -> None:
-    link = out.with_name(f".{out.name}.link-{os.getpid()}")
+    link = out.with_name(f".{out.name}.link")  # one name: a killed publisher's leftover is simply replaced
     link.unlink(missing_ok=True)
     os.symlink(os.path.join(night.parent.name, night.name), link)
     if out.is_dir() and not out.is_symlink():
