@@ -108,7 +108,7 @@ def prepare_out_dir(out_dir: Path) -> None:
 
 
 def nightly(config: Config, db_url: str, as_of: dt.date, out_dir: Path, overrides: dict | None = None) -> Path:
-    with store_lock(db_url):
+    with store_lock(db_url), _jobdir_lock(config):
         # a night-long crawl must not end in "cannot write the report"
         prepare_out_dir(out_dir)
         with _out_lock(out_dir):

@@ -123,7 +123,7 @@ def _advisory_lock(db_url: str) -> Iterator[None]:
         engine.dispose()
         raise StoreError(f"无法打开数据库 {_shown(db_url)}：{_first_line(error)}") from error
     # the schema is part of the key: two stores in one database, each in its own schema, are two stores
-    key = "hashtext(current_schema()) & 2147483647"
+    key = "hashtext(coalesce(current_schema(), '')) & 2147483647"
     try:
         if not connection.scalar(text(f"SELECT pg_try_advisory_lock(:space, {key})"), {"space": ADVISORY_SPACE}):
             holder = connection.scalar(
