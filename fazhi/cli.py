@@ -9,14 +9,18 @@ import sys
 from pathlib import Path
 
 from fazhi.config import Config, ConfigError, load_config, parse_config, parse_date
-from fazhi.jobs import JobError, check_step, crawl_step, nightly, prepare_out_dir, report_step, today_in_china
+from fazhi.jobs import JobError, check_step, crawl_step, nightly, prepare_out_dir, prune_step, report_step, today_in_china
 from fazhi.sample_portal import NIGHTS, serve_portal
+from reports.publish import nights_folder
 from storage.db import DEFAULT_DB_URL, StoreError
+from storage.locks import Busy, store_lock
 
 # the sample portal's cases are written for this day (see tests/fixtures/html/CASES.md)
 DEMO_AS_OF = dt.date(2021, 9, 30)
 # the sample portal ships with the source tree (README installs with `pip install -e .`)
 SAMPLE_CONFIG = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "portal.toml"
+# another fazhi job holds the store, the jobdir or --out: this one changed nothing
+EXIT_BUSY = 4
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, StoreError, JobError) as error:
         print(f"fazhi: {error}", file=sys.stderr)
         return 1 if isinstance(error, JobError) else 2
+    except Busy as error:
+        print(f"fazhi: {error}", file=sys.stderr)
+        return EXIT_BUSY
     except KeyboardInterrupt:
         print("fazhi: 已中断", file=sys.stderr)
         return 130
@@ -106,21 +113,24 @@ def _demo(args) -> int:
     """Crawls the sample portal night by night into a fresh store (the night before
     judged a day earlier), then reports the last night against the one before."""
     prepare_out_dir(args.out)
-    store = (args.out / "demo.db").resolve()
-    store.unlink(missing_ok=True)  # a rerun must compare the two nights, not the previous demo
+    # beside the published nights, not in one of them: --out is switched to a new folder each time
+    store = nights_folder(args.out) / "demo.db"
     db_url = f"sqlite:///{store}"
-    fast = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False}
-    port = 0
-    for night in range(1, args.nights + 1):
-        # the same port every night, so that the nights' URLs compare
-        with serve_portal(port=port, night=night) as portal:
-            port = portal.port
-            config = _demo_config(SAMPLE_CONFIG, portal.base_url)
-            print(f"示例门户（第{night}晚）: {portal.base_url}/", file=sys.stderr)
-            as_of = args.as_of - dt.timedelta(days=args.nights - night)
-            run_id = crawl_step(config, db_url, fast)
-            check_step(config, db_url, as_of, run_id)
-    print(report_step(config, db_url, args.out, run_id).resolve())
+    with store_lock(db_url):
+        store.unlink(missing_ok=True)  # a rerun must compare the two nights, not the previous demo
+        fast = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False}
+        port = 0
+        for night in range(1, args.nights + 1):
+            # the same port every night, so that the nights' URLs compare
+            with serve_portal(port=port, night=night) as portal:
+                port = portal.port
+                config = _demo_config(SAMPLE_CONFIG, portal.base_url)
+                print(f"示例门户（第{night}晚）: {portal.base_url}/", file=sys.stderr)
+                as_of = args.as_of - dt.timedelta(days=args.nights - night)
+                run_id = crawl_step(config, db_url, fast)
+                check_step(config, db_url, as_of, run_id)
+                prune_step(config, db_url)
+        print(report_step(config, db_url, args.out, run_id).resolve())
     return 0
 
 

@@ -1,13 +1,21 @@
-"""The steps of the nightly job — crawl, check, report — each usable alone."""
+"""The steps of the nightly job — crawl, check, report — each usable alone.
+
+Every step holds the store lock while it works (storage/locks.py), and `nightly`
+holds it from before the crawl until the report is published, so that a second
+job on the same store stops at once instead of interleaving with this one.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from fazhi.config import Config
 from storage.db import finish_run, latest_run, open_engine, session_factory
+from storage.locks import folder_lock, store_lock
 from storage.models import Run
+from storage.retention import Pruned
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 
@@ -23,19 +31,27 @@ def today_in_china() -> dt.date:
 def crawl_step(config: Config, db_url: str, overrides: dict | None = None) -> int:
     from crawler.runner import crawl
 
-    run_id = crawl(config, db_url, overrides=overrides)
-    with session_factory(open_engine(db_url))() as session:
-        run = session.get(Run, run_id)
-        if run is None or run.status != "crawled":
-            raise JobError(f"抓取未完成（运行 {run_id}）：{run.error if run else '没有记录'}")
+    with store_lock(db_url), _jobdir_lock(config):
+        run_id = crawl(config, db_url, overrides=overrides)
+        with session_factory(open_engine(db_url))() as session:
+            run = session.get(Run, run_id)
+            if run is None or run.status != "crawled":
+                raise JobError(f"抓取未完成（运行 {run_id}）：{run.error if run else '没有记录'}")
     return run_id
+
+
+def _jobdir_lock(config: Config) -> AbstractContextManager:
+    # two crawls resuming from one jobdir would each take half of its queue
+    if not config.crawl.jobdir:
+        return nullcontext()
+    return folder_lock(Path(config.crawl.jobdir), "抓取目录 jobdir", JobError)
 
 
 def check_step(config: Config, db_url: str, as_of: dt.date, run_id: int | None = None) -> int:
     from rules.engine import build_context, judge, to_findings
     from storage.db import replace_findings
 
-    with session_factory(open_engine(db_url))() as session:
+    with store_lock(db_url), session_factory(open_engine(db_url))() as session:
         run = session.get(Run, run_id) if run_id else latest_run(session)
         if run is None:
             raise JobError("数据库中没有已完成的抓取，请先运行 fazhi crawl")
@@ -51,33 +67,53 @@ def check_step(config: Config, db_url: str, as_of: dt.date, run_id: int | None =
         return run.id
 
 
-def report_step(config: Config, db_url: str, out_dir: Path, run_id: int | None = None) -> Path:
-    from reports.render import write_reports
+def prune_step(config: Config, db_url: str) -> Pruned:
+    """Apply [store] keep_runs: old runs keep their findings, only the newest keep their documents."""
+    from storage.retention import prune
 
-    with session_factory(open_engine(db_url))() as session:
-        run = session.get(Run, run_id) if run_id else latest_run(session, statuses=("checked",))
-        if run is None:
-            raise JobError("数据库中没有已检查的运行，请先运行 fazhi check")
+    with store_lock(db_url), session_factory(open_engine(db_url))() as session:
+        return prune(session, config.store.keep_runs)
+
+
+def report_step(config: Config, db_url: str, out_dir: Path, run_id: int | None = None) -> Path:
+    from reports.publish import PublishError, publish_reports
+
+    with store_lock(db_url):
         prepare_out_dir(out_dir)
-        try:
-            return write_reports(session, run.id, config, out_dir)
-        except OSError as error:
-            raise JobError(f"报告无法写入 {out_dir}：{error.strerror or error}") from error
+        with _out_lock(out_dir), session_factory(open_engine(db_url))() as session:
+            run = session.get(Run, run_id) if run_id else latest_run(session, statuses=("checked",))
+            if run is None:
+                raise JobError("数据库中没有已检查的运行，请先运行 fazhi check")
+            try:
+                return publish_reports(session, run.id, config, out_dir)
+            except PublishError as error:
+                raise JobError(str(error)) from error
+            except OSError as error:
+                raise JobError(f"报告无法写入 {out_dir}：{error.strerror or error}") from error
+
+
+def _out_lock(out_dir: Path) -> AbstractContextManager:
+    # two stores publishing into one --out would each clear away the other's half-written night
+    return folder_lock(out_dir, "报告目录", JobError)
 
 
 def prepare_out_dir(out_dir: Path) -> None:
+    """Check that a report can be published at out_dir, before anything is crawled."""
+    from reports.publish import PublishError, check_publishable
+
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        raise JobError(f"输出目录 {out_dir} 已存在且不是目录，请换一个 --out") from None
-    except OSError as error:
-        raise JobError(f"无法创建输出目录 {out_dir}：{error.strerror or error}") from error
+        check_publishable(out_dir)
+    except PublishError as error:
+        raise JobError(str(error)) from error
 
 
 def nightly(config: Config, db_url: str, as_of: dt.date, out_dir: Path, overrides: dict | None = None) -> Path:
-    # a night-long crawl must not end in "cannot write the report"
-    prepare_out_dir(out_dir)
-    open_engine(db_url).dispose()
-    run_id = crawl_step(config, db_url, overrides)
-    check_step(config, db_url, as_of, run_id)
-    return report_step(config, db_url, out_dir, run_id)
+    with store_lock(db_url), _jobdir_lock(config):
+        # a night-long crawl must not end in "cannot write the report"
+        prepare_out_dir(out_dir)
+        with _out_lock(out_dir):
+            open_engine(db_url).dispose()
+            run_id = crawl_step(config, db_url, overrides)
+            check_step(config, db_url, as_of, run_id)
+            prune_step(config, db_url)
+            return report_step(config, db_url, out_dir, run_id)

@@ -30,7 +30,7 @@ def prune(session: Session, keep_runs: int) -> Pruned:
     """Drop documents, fetch errors and orphaned snapshots of all but the newest `keep_runs` runs."""
     keep_runs = max(keep_runs, MIN_KEEP_RUNS)
     kept = select(Run.id).where(Run.status.in_(("crawled", "checked"))).order_by(Run.id.desc()).limit(keep_runs)
-    kept_ids = set(session.scalars(kept))
+    kept_ids = set(session.scalars(kept)) | _compared_runs(session)
     running = set(session.scalars(select(Run.id).where(Run.status == "running")))
     old = [run_id for run_id in session.scalars(select(Run.id)) if run_id not in kept_ids | running]
     documents = 0
@@ -41,6 +41,12 @@ def prune(session: Session, keep_runs: int) -> Pruned:
     _drop_orphaned_link_caches(session)
     session.commit()
     return Pruned(runs=len(old), documents=documents or 0, snapshots=snapshots)
+
+
+def _compared_runs(session: Session) -> set[int]:
+    """The newest checked run and the one the report compares it with, however many crawls went unchecked since."""
+    checked = select(Run.id).where(Run.status == "checked").order_by(Run.id.desc()).limit(2)
+    return set(session.scalars(checked))
 
 
 def _drop_orphaned_snapshots(session: Session, kept_runs: set[int]) -> int:
