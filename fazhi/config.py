@@ -64,6 +64,10 @@ class CalendarSettings:
 class StoreSettings:
     # runs whose documents are kept; older runs keep only their summary and findings
     keep_runs: int = 14
+    # a run is complete (CHECKS.md) with at least this share of the last complete run's documents …
+    complete_min_documents: float = 0.5
+    # … and fetch errors on at most this share of its requests
+    complete_max_errors: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -200,12 +204,16 @@ def _calendar(table: Any) -> CalendarSettings:
 
 
 def _store(table: Any) -> StoreSettings:
-    if not isinstance(table, dict) or set(table) - {"keep_runs"}:
-        raise ConfigError("store 只接受 keep_runs（保留文档的最近运行次数）")
+    shares = ("complete_min_documents", "complete_max_errors")
+    if not isinstance(table, dict) or set(table) - {"keep_runs", *shares}:
+        raise ConfigError("store 只接受 keep_runs、complete_min_documents 和 complete_max_errors")
     keep_runs = table.get("keep_runs", StoreSettings.keep_runs)
     if not isinstance(keep_runs, int) or isinstance(keep_runs, bool) or keep_runs < 2:
         raise ConfigError(f"store.keep_runs 须为不小于 2 的整数: {keep_runs!r}")
-    return StoreSettings(keep_runs=keep_runs)
+    for key in shares:
+        if key in table and (isinstance(table[key], bool) or not isinstance(table[key], int | float) or not 0 <= table[key] <= 1):
+            raise ConfigError(f"store.{key} 须为 0 到 1 之间的比例: {table[key]!r}")
+    return StoreSettings(keep_runs=keep_runs, **{key: float(table[key]) for key in shares if key in table})
 
 
 def _date(value: Any, where: str) -> dt.date:

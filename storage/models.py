@@ -37,6 +37,9 @@ class Run(Base):
     pages: Mapped[int] = mapped_column(Integer, default=0)
     attachments: Mapped[int] = mapped_column(Integer, default=0)
     fetch_errors: Mapped[int] = mapped_column(Integer, default=0)
+    # complete or incomplete (CHECKS.md, "complete run"), decided when the run is judged
+    completeness: Mapped[str | None] = mapped_column(String(20))
+    incomplete_reason: Mapped[str | None] = mapped_column(Text)
 
     documents: Mapped[list[Document]] = relationship(back_populates="run", cascade="all, delete-orphan")
     errors: Mapped[list[FetchError]] = relationship(back_populates="run", cascade="all, delete-orphan")

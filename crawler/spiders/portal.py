@@ -34,6 +34,7 @@ from crawler.attachments import extract_attachment, sniff
 from crawler.extract import Link, extract_page
 from crawler.items import DocumentItem, FetchErrorItem, ReusedItem
 from crawler.middlewares import OFFSITE, PRIVATE
+from crawler.soft_errors import soft_error
 from crawler.store import Previous, create_tables, previous_documents
 from crawler.urls import canonical_url, extension_of, in_domains, is_attachment_url, is_skipped, is_trap
 from storage.db import load_snapshot, open_engine
@@ -99,11 +100,23 @@ class PortalSpider(scrapy.Spider):
         if self._is_attachment(response):
             yield self._attachment(response, url, digest)
             return
-        yield from self._page(response, url, digest)
+        page = extract_page(response.body, url, header_charset=_charset(response), list_date=response.meta.get("list_date"))
+        reason = soft_error(
+            response.body, page, declared_length=_declared_length(response), previous_length=lambda: self._size_of(previous)
+        )
+        if reason is not None:
+            # a redirect's failure belongs to the URL the site linked to, as in on_error
+            linked = canonical_url(response.meta.get("redirect_urls", [response.url])[0])
+            yield FetchErrorItem(url=linked, reason=reason, http_status=response.status)
+            return
+        yield from self._page(response, url, digest, page)
 
-    def _page(self, response, url: str, digest: str) -> Iterator:
+    def _size_of(self, previous: Previous | None) -> int | None:
+        snapshot = load_snapshot(self.session, previous.sha256) if previous is not None and previous.sha256 else None
+        return len(snapshot[0]) if snapshot is not None else None
+
+    def _page(self, response, url: str, digest: str, page) -> Iterator:
         meta = response.meta
-        page = extract_page(response.body, url, header_charset=_charset(response), list_date=meta.get("list_date"))
         links = _link_rows(page)
         yield DocumentItem(
             **self._common(response, url, "page"),
@@ -315,6 +328,11 @@ def _attachment_title(link_text: str | None, filename: str) -> str:
 def _charset(response) -> str | None:
     match = re.search(r"charset=([\w-]+)", _header(response, "Content-Type") or "", re.I)
     return match.group(1) if match else None
+
+
+def _declared_length(response) -> int | None:
+    value = _header(response, "Content-Length")
+    return int(value) if value and value.strip().isdigit() else None
 
 
 def _header(response, name: str) -> str | None:
