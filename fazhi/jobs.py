@@ -65,6 +65,15 @@ def report_step(config: Config, db_url: str, out_dir: Path, run_id: int | None =
             raise JobError(f"报告无法写入 {out_dir}：{error.strerror or error}") from error
 
 
+def incomplete_reason(db_url: str, run_id: int | None = None) -> str | None:
+    """Why the run (default: the newest judged one) was incomplete, or None when it was complete."""
+    with session_factory(open_engine(db_url))() as session:
+        run = session.get(Run, run_id) if run_id else latest_run(session, statuses=("checked",))
+        if run is None or run.completeness != "incomplete":
+            return None
+        return run.incomplete_reason or "抓取不完整"
+
+
 def prepare_out_dir(out_dir: Path) -> None:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
