@@ -158,19 +158,23 @@ def _apply_fetch_errors(result: Result, check_class, ctx: CheckContext) -> Resul
         return _unknown(result, _start_failure(ctx))
     sighting = ctx.last_seen.get((result.indicator, result.check))
     if check_class.scope == "county" and result.status == "fail" and sighting is not None:
-        return _unknown(result, f"{result.message}但第 {sighting.run_id} 次检查（数据截至 {_day(sighting.as_of)}）曾在 {sighting.url} 找到，"
-                        f"本次 {sighting.unreachable} 抓取失败（{sighting.reason}），无法确认是否已撤下。请确认该页面能正常打开")
+        return _unknown(result, _but(result.message, f"第 {sighting.run_id} 次检查（数据截至 {_day(sighting.as_of)}）曾在 {sighting.url} 找到，"
+                                     f"本次 {sighting.unreachable} 抓取失败（{sighting.reason}），无法确认是否已撤下。请确认该页面能正常打开"))
     errors = ctx.unit_errors(result.unit)
     if result.absence and result.status in ("fail", "warn") and errors:
-        return _unknown(result, f"{result.message}；但该单位有页面抓取失败（{_urls(errors)}），无法确认是否缺失。"
-                        "请确认这些页面能正常打开，下次检查会重新判断")
+        return _unknown(result, _but(result.message, f"该单位有页面抓取失败（{_urls(errors)}），无法确认是否缺失。"
+                                     "请确认这些页面能正常打开，下次检查会重新判断"))
     if ctx.completeness.complete:
         return result
     if result.status == "fail":
-        return _unknown(result, f"{result.message}；但本次抓取不完整（{ctx.completeness.reason}），无法确认是否缺失")
+        return _unknown(result, _but(result.message, f"本次抓取不完整（{ctx.completeness.reason}），无法确认是否缺失"))
     if result.status == "pass" and issubclass(check_class, NegativeHitCheck):
-        return _unknown(result, f"{result.message}但本次抓取不完整（{ctx.completeness.reason}），未读到的页面中可能有，无法判断")
+        return _unknown(result, _but(result.message, f"本次抓取不完整（{ctx.completeness.reason}），未读到的页面中可能有，无法判断"))
     return result
+
+
+def _but(message: str, why_unknown: str) -> str:
+    return f"{message.rstrip('。；')}；但{why_unknown}"
 
 
 def _silenced(ctx: CheckContext, check_classes: Sequence[type], results: Sequence[Result]) -> Iterator[Result]:

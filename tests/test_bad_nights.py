@@ -174,3 +174,16 @@ def test_an_empty_site_is_not_nothing_published(portal, healthy, tmp_path, misbe
     assert len(negative) == 2 and {finding.status for finding in negative.values()} == {"unknown"}
     assert night.exit_code == 3
     assert "已整改（0）" in night.index() or "不与其他运行比较" in night.index()
+
+
+def test_a_county_item_behind_a_list_page_that_failed_is_unknown_saying_where_it_was_last_seen(portal, healthy, tmp_path):
+    lists = ("/xxgk/index.html", "/xxgk/qd/index.html")  # the two list pages linking the 清单
+    night = bad_night(portal, healthy, tmp_path, lambda path, real: html_answer(b"error", 500) if path_of(path) in lists else real)
+    key = ("7", "public-service-list", "县政府")
+    assert night.before[key] == "pass"
+    assert night.status(key) == "unknown"
+    message = night.after[key].message
+    assert "第 1 次检查（数据截至 2021-09-29）曾在" in message and "/xxgk/qd/2021-04/1201.html" in message
+    assert f"{portal.base_url}/xxgk/" in message and "抓取失败（HTTP 500）" in message
+    assert night.turned_fail() == []
+    assert night.exit_code == 0
