@@ -9,7 +9,9 @@ import sqlite3
 import pytest
 
 from fazhi.cli import main
+from fazhi.config import load_config
 from fazhi.sample_portal import PORTAL_CONFIG
+from reports.model import build_report
 from storage.db import open_engine, run_fetch_errors, run_findings, session_factory
 from storage.models import Run
 from bad_portal import DROP, MAINTENANCE, SHELL, BadPortal, cut_short, html_answer, path_of
@@ -59,10 +61,11 @@ def healthy_query_start(portal, tmp_path_factory):
 class Night:
     def __init__(self, exit_code: int, db_url: str, out):
         self.exit_code = exit_code
+        self.db_url = db_url
         self.out = out
         engine = open_engine(db_url)
         with session_factory(engine)() as session:
-            first, second = session.query(Run).order_by(Run.id).all()
+            first, second = session.query(Run).order_by(Run.id).all()[:2]
             self.before = {(f.indicator, f.check, f.unit): f.status for f in run_findings(session, first.id)}
             self.after = {(f.indicator, f.check, f.unit): f for f in run_findings(session, second.id)}
             self.errors = {error.url: error.reason for error in run_fetch_errors(session, second.id)}
@@ -156,6 +159,22 @@ def test_server_dying_after_the_start_page_is_an_incomplete_night(portal, health
     assert "本次抓取不完整" in index and "抓取失败" in index
     assert index.index("本次抓取不完整") < index.index("检查结果")
     assert portal.base_url + SECTION in index  # the failed URLs are listed
+    config = healthy[0]
+    assert main(["check", "--config", str(config), "--db", night.db_url, "--as-of", AS_OF]) == 3
+
+
+def test_the_night_after_an_incomplete_one_is_compared_with_the_last_complete_night(portal, healthy, tmp_path):
+    night = bad_night(portal, healthy, tmp_path, lambda path, real: real if path_of(path) in ("/", "/robots.txt") else DROP)
+    assert night.exit_code == 3
+    config = healthy[0]
+    assert main(["run", "--config", str(config), "--db", night.db_url, "--as-of", AS_OF, "--out", str(tmp_path / "r3")]) == 0
+    engine = open_engine(night.db_url)
+    with session_factory(engine)() as session:
+        report = build_report(session, 3, load_config(config))
+    engine.dispose()
+    assert report.diff.previous.id == 1
+    # the healthy portal did not change between the healthy nights: nothing new, nothing fixed
+    assert report.diff.new_gaps == [] and report.diff.fixed == []
 
 
 @pytest.mark.parametrize(

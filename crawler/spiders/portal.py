@@ -2,7 +2,8 @@
 
 It follows every in-scope link and every list page a pager script announces,
 turns each HTML page and attachment into a DocumentItem, and every failed fetch
-into a FetchErrorItem. Documents unchanged since the previous run (304, or the
+into a FetchErrorItem — including a 200 answer that is not the page (an empty,
+cut-short, maintenance, login or challenge page: crawler.soft_errors). Documents unchanged since the previous run (304, or the
 same bytes) become ReusedItems and their links come from the link cache.
 """
 
