@@ -30,6 +30,9 @@ _SPACES = re.compile(r"\s+")
 _OPENED = re.compile(rb"<(?:html|body)[\s>]", re.I)
 _CLOSED = re.compile(rb"</(?:html|body)\s*>", re.I)
 _PASSWORD_INPUT = re.compile(rb"""<input[^>]+type\s*=\s*["']?password""", re.I)
+# a page that only sends the reader elsewhere (a frame, a script going to a named page) is a
+# doorway, not an empty answer; a challenge reloads itself (location.href = location.href)
+_DOORWAY = re.compile(rb"""<i?frame[^>]+src|location(?:\.href)?\s*=\s*["']|location\.(?:replace|assign)\s*\(\s*["']""", re.I)
 
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("网站维护页面", re.compile(r"系统维护|网站维护|维护中|升级维护|系统升级|正在升级|暂停访问|暂停服务|临时关闭")),
@@ -78,7 +81,7 @@ def soft_error(
             found = words.search(page.title) or words.search(page.text)
             if found:
                 return f"{label}（HTTP 200）：“{_quote(found)}”"
-    if len(text) < NEAR_EMPTY_CHARS and not page.links:
+    if len(text) < NEAR_EMPTY_CHARS and not page.links and not _DOORWAY.search(body):
         return f"几乎空白的页面（HTTP 200，只有 {len(text)} 个字）"
     return None
 

@@ -88,6 +88,7 @@ class Sighting:
     url: str
     unreachable: str  # the URL itself, or the list page it was found under
     reason: str
+    label: str = ""  # the requirement the evidence met (its note's label), when it names one
 
 
 @dataclass
@@ -145,8 +146,8 @@ class CheckContext:
     start_failure: str = ""
     completeness: Completeness = field(default_factory=Completeness)
     baseline: PastRun | None = None
-    # (indicator, check) of a county-scope item → where it was last seen, behind a URL that failed tonight
-    last_seen: dict[tuple[str, str], Sighting] = field(default_factory=dict)
+    # (indicator, check) of a county-scope item → where its evidence was last seen, behind URLs that failed tonight
+    last_seen: dict[tuple[str, str], list[Sighting]] = field(default_factory=dict)
     # views of the run that several checks build (rules.unit_checks.Holdings), made once per run
     _shared: dict[Any, Any] = field(default_factory=dict, repr=False)
 

@@ -62,6 +62,9 @@ def assess(
     """`baseline` is the last complete run, `previous` the run judged just before this one."""
     if start_failed:
         return Completeness(False, f"首页未能正常打开（{'；'.join(start_failed)}）")
+    if baseline is None:
+        # nothing to compare with: the first run is complete when its start pages answered
+        return Completeness()
     documents = documents_read(run)
     errors = run.fetch_errors or 0
     requests = documents + errors
@@ -71,8 +74,6 @@ def assess(
             f"{errors:,} 个网址抓取失败，占本次 {requests:,} 次请求的 {errors / requests:.0%}"
             f"（超过 {settings.complete_max_errors:.0%}）",
         )
-    if baseline is None:
-        return Completeness()
     expected = documents_read(baseline)
     if documents >= settings.complete_min_documents * expected or _shrank(documents, expected, baseline, previous, settings):
         return Completeness()

@@ -94,28 +94,30 @@ def _past_run(session: Session, run: Run | None) -> PastRun | None:
 
 def _last_seen(session: Session, run: Run, config: Config, documents: Sequence[Doc], errors: Sequence[ErrorView]) -> dict:
     """County-scope items found in the newest earlier run that found them, at a URL (or under
-    a list page) that failed tonight."""
+    a list page) that failed tonight: each evidence entry behind a failure, with its label."""
     county_checks = {(check.indicator, check.slug) for check in registered_checks() if check.scope == "county"}
     failed = {canonical_url(error.url): error.reason for error in errors}
     fetched = {doc.url for doc in documents}
-    newest: dict[tuple[str, str], tuple[Run, list[str]]] = {}
+    newest: dict[tuple[str, str], tuple[Run, list[dict]]] = {}
     for earlier, finding in earlier_findings(session, run, config.county_unit.name, ("pass", "warn")):
         key = (finding.indicator, finding.check)
-        urls = [item["url"] for item in finding.evidence or () if isinstance(item, dict) and item.get("url")]
-        if key in county_checks and key not in newest and urls:
-            newest[key] = (earlier, urls)
+        entries = [item for item in finding.evidence or () if isinstance(item, dict) and item.get("url")]
+        if key in county_checks and key not in newest and entries:
+            newest[key] = (earlier, entries)
     parents: dict[int, dict[str, str]] = {}
-    sightings = {}
-    for key, (earlier, urls) in newest.items():
-        if all(url in fetched and url not in failed for url in urls):
+    sightings: dict[tuple[str, str], list[Sighting]] = {}
+    for key, (earlier, entries) in newest.items():
+        if all(item["url"] in fetched and item["url"] not in failed for item in entries):
             continue
         if earlier.id not in parents:
             parents[earlier.id] = parent_pages(session, earlier.id)
-        for url in urls:
-            unreachable = _behind_failure(url, parents[earlier.id], failed, fetched)
+        for item in entries:
+            unreachable = _behind_failure(item["url"], parents[earlier.id], failed, fetched)
             if unreachable is not None:
-                sightings[key] = Sighting(earlier.id, earlier.as_of, url, unreachable, failed[unreachable])
-                break
+                label, labelled, _rest = str(item.get("note") or "").partition("：")
+                label = label if labelled else ""
+                sighting = Sighting(earlier.id, earlier.as_of, item["url"], unreachable, failed[unreachable], label)
+                sightings.setdefault(key, []).append(sighting)
     return sightings
 
 
@@ -156,7 +158,7 @@ def _apply_fetch_errors(result: Result, check_class, ctx: CheckContext) -> Resul
     if ctx.start_failed:
         # "未找到…请公开…" would read as a gap; without the start page nothing was seen
         return _unknown(result, _start_failure(ctx))
-    sighting = ctx.last_seen.get((result.indicator, result.check))
+    sighting = _sighting_of_missing(result, ctx)
     if check_class.scope == "county" and result.status == "fail" and sighting is not None:
         return _unknown(result, _but(result.message, f"第 {sighting.run_id} 次检查（数据截至 {_day(sighting.as_of)}）曾在 {sighting.url} 找到，"
                                      f"本次 {sighting.unreachable} 抓取失败（{sighting.reason}），无法确认是否已撤下。请确认该页面能正常打开"))
@@ -171,6 +173,15 @@ def _apply_fetch_errors(result: Result, check_class, ctx: CheckContext) -> Resul
     if result.status == "pass" and issubclass(check_class, NegativeHitCheck):
         return _unknown(result, _but(result.message, f"本次抓取不完整（{ctx.completeness.reason}），未读到的页面中可能有，无法判断"))
     return result
+
+
+def _sighting_of_missing(result: Result, ctx: CheckContext) -> Sighting | None:
+    """Where a requirement the result misses was last seen, behind a URL that failed tonight
+    (a requirement found tonight elsewhere says nothing about the one missing)."""
+    for sighting in ctx.last_seen.get((result.indicator, result.check), ()):
+        if not sighting.label or f"未找到{sighting.label}" in result.message:
+            return sighting
+    return None
 
 
 def _but(message: str, why_unknown: str) -> str:

@@ -24,7 +24,7 @@ def run(id, documents, errors=0, reason=None):
 
 
 def test_the_first_run_is_complete_when_its_start_pages_answered():
-    assert assess(run(1, 3), None, None, [], SETTINGS).complete
+    assert assess(run(1, 3, errors=30), None, None, [], SETTINGS).complete
     first = assess(run(1, 0), None, None, ["http://gov.test/：HTTP 404"], SETTINGS)
     assert not first.complete and "HTTP 404" in first.reason
 
@@ -142,3 +142,25 @@ def test_in_an_incomplete_run_every_unit_with_items_last_time_keeps_its_finding(
     results = statuses(judge(context(completeness=INCOMPLETE, baseline=baseline), [PerItem]))
     assert results[("52", "县市场监管局")].status == "unknown"
     assert "抓取不完整" in results[("52", "县市场监管局")].message
+
+
+class MissingListForCounty(Check):
+    """Reports the county's 行政审批事项清单 missing."""
+
+    indicator, slug, scope = "1", "fake-missing", "county"
+
+    def judge(self, ctx):
+        yield self.result(ctx, ctx.county_unit.name, "fail", "未找到行政审批事项清单；请公开。")
+
+
+def test_a_county_item_last_seen_behind_a_failed_url_is_unknown_only_for_what_is_missing():
+    from rules.base import Sighting
+
+    seen = Sighting(1, None, "http://gov.test/xxgk/qd/1.html", "http://gov.test/xxgk/qd/", "HTTP 500", "行政审批事项清单")
+    other = Sighting(1, None, "http://gov.test/xxgk/qd/2.html", "http://gov.test/xxgk/qd/", "HTTP 500", "另一份文件")
+    ctx = context(["http://gov.test/xxgk/qd/"])
+    missing = dataclasses.replace(ctx, last_seen={("1", "fake-missing"): [other, seen]})
+    result = judge(missing, [MissingListForCounty])[0]
+    assert result.status == "unknown" and "曾在 http://gov.test/xxgk/qd/1.html 找到" in result.message
+    found_elsewhere = dataclasses.replace(ctx, last_seen={("1", "fake-missing"): [other]})
+    assert judge(found_elsewhere, [MissingListForCounty])[0].status == "fail"

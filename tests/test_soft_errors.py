@@ -73,6 +73,24 @@ def test_real_articles_mentioning_the_words_are_pages():
     assert judged(login_box) is None
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<html><frameset><frame src='main.html'></frameset></html>",
+        b"<html><body><iframe src='/main.html'></iframe></body></html>",
+        b"<html><head><script>window.location.href = '/zwgk/index.shtml';</script></head><body></body></html>",
+    ],
+    ids=["frameset", "iframe", "script-redirect"],
+)
+def test_a_doorway_to_another_page_is_not_an_empty_answer(body):
+    assert judged(body) is None
+
+
+def test_a_page_that_only_reloads_itself_is_a_challenge():
+    body = b"<html><body><script>document.cookie='t=1';location.href=location.pathname+location.search</script></body></html>"
+    assert "几乎空白" in judged(body)
+
+
 def test_a_crawl_stores_soft_errors_as_fetch_errors_with_their_reason(tmp_path):
     routes = {
         "/": Reply(page("示范县", "<a href='/ok.html'>正常</a> <a href='/empty.html'>空</a> <a href='/down.html'>维护</a>")),
