@@ -17,8 +17,6 @@ from collections.abc import Callable
 
 from crawler.extract import Page
 
-# fewer visible characters than this, and no link to follow: nothing was served
-NEAR_EMPTY_CHARS = 20
 # an error, maintenance or challenge page says one or two sentences
 SHORT_PAGE_CHARS = 300
 # a page of the site's own template links its menus; a bare error page hardly links at all
@@ -81,8 +79,9 @@ def soft_error(
             found = words.search(page.title) or words.search(page.text)
             if found:
                 return f"{label}（HTTP 200）：“{_quote(found)}”"
-    if len(text) < NEAR_EMPTY_CHARS and not page.links and not _DOORWAY.search(body):
-        return f"几乎空白的页面（HTTP 200，只有 {len(text)} 个字）"
+    if not text and not page.links and not _DOORWAY.search(body):
+        # not a word to read, not a link to follow (a page of one short heading is still a page)
+        return "空白页面（HTTP 200，没有任何文字和链接）"
     return None
 
 

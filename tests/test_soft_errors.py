@@ -38,7 +38,7 @@ def test_real_and_sample_pages_are_pages(path):
     [
         (b"", "空白页面"),
         (b" \r\n\t ", "空白页面"),
-        (b"<html><head></head><body></body></html>", "几乎空白"),
+        (b"<html><head></head><body></body></html>", "没有任何文字和链接"),
         (page("系统维护中", "<p>系统维护中，请稍后访问。</p>"), "网站维护页面"),
         (page("提示", "<div>网站升级维护，暂停访问，给您带来不便敬请谅解</div>"), "网站维护页面"),
         (page("访问出错", "<p>对不起，访问出错了</p><a href='/'>返回首页</a>"), "错误页面"),
@@ -65,6 +65,10 @@ def test_a_body_cut_at_a_tag_is_known_by_its_announced_or_previous_length():
     assert judged(ARTICLE.replace(b"</body>", b"").replace(b"</html>", b""), previous_length=lambda: len(ARTICLE)) is None
 
 
+def test_a_page_of_one_short_heading_is_a_page():
+    assert judged(b"<html><body><h1>\xe6\x96\x87\xe7\xab\xa0</h1></body></html>") is None
+
+
 def test_real_articles_mentioning_the_words_are_pages():
     nav = "".join(f"<a href='/c{i}/'>栏目{i}</a>" for i in range(12))
     announcement = page("关于网站系统维护的公告", f"<div class=nav>{nav}</div><div class=content><p>因系统维护，本网站将于10月1日暂停访问。</p></div>")
@@ -88,7 +92,7 @@ def test_a_doorway_to_another_page_is_not_an_empty_answer(body):
 
 def test_a_page_that_only_reloads_itself_is_a_challenge():
     body = b"<html><body><script>document.cookie='t=1';location.href=location.pathname+location.search</script></body></html>"
-    assert "几乎空白" in judged(body)
+    assert "没有任何文字和链接" in judged(body)
 
 
 def test_a_crawl_stores_soft_errors_as_fetch_errors_with_their_reason(tmp_path):
