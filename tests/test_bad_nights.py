@@ -158,7 +158,8 @@ def test_server_dying_after_the_start_page_is_an_incomplete_night(portal, health
     index = night.index()
     assert "本次抓取不完整" in index and "抓取失败" in index
     assert index.index("本次抓取不完整") < index.index("检查结果")
-    assert portal.base_url + SECTION in index  # the failed URLs are listed
+    first_failed = next(iter(night.errors))
+    assert f'<td class="url">{first_failed}</td>' in index  # the failed URLs are listed
     config = healthy[0]
     assert main(["check", "--config", str(config), "--db", night.db_url, "--as-of", AS_OF]) == 3
 
