@@ -9,7 +9,17 @@ import sys
 from pathlib import Path
 
 from fazhi.config import Config, ConfigError, load_config, parse_config, parse_date
-from fazhi.jobs import JobError, check_step, crawl_step, nightly, prepare_out_dir, prune_step, report_step, today_in_china
+from fazhi.jobs import (
+    JobError,
+    check_step,
+    crawl_step,
+    incomplete_reason,
+    nightly,
+    prepare_out_dir,
+    prune_step,
+    report_step,
+    today_in_china,
+)
 from fazhi.sample_portal import NIGHTS, serve_portal
 from reports.publish import nights_folder
 from storage.db import DEFAULT_DB_URL, StoreError
@@ -17,6 +27,8 @@ from storage.locks import Busy, store_lock
 
 # the sample portal's cases are written for this day (see tests/fixtures/html/CASES.md)
 DEMO_AS_OF = dt.date(2021, 9, 30)
+# INTERFACE.md: judged, but on an incomplete crawl, so cron and systemd alert
+EXIT_INCOMPLETE = 3
 # the sample portal ships with the source tree (README installs with `pip install -e .`)
 SAMPLE_CONFIG = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "portal.toml"
 # another fazhi job holds the store, the jobdir or --out: this one changed nothing
@@ -96,7 +108,7 @@ def _crawl(args) -> int:
 def _check(args) -> int:
     run_id = check_step(load_config(args.config), args.db, args.as_of or today_in_china())
     print(f"评判完成：运行 {run_id}")
-    return 0
+    return _completeness_status(args.db, run_id)
 
 
 def _report(args) -> int:
@@ -106,7 +118,15 @@ def _report(args) -> int:
 
 def _run(args) -> int:
     print(nightly(load_config(args.config), args.db, args.as_of or today_in_china(), args.out))
-    return 0
+    return _completeness_status(args.db)
+
+
+def _completeness_status(db_url: str, run_id: int | None = None) -> int:
+    reason = incomplete_reason(db_url, run_id)
+    if reason is None:
+        return 0
+    print(f"fazhi: 本次抓取不完整（{reason}），报告已生成但缺失项无法判断", file=sys.stderr)
+    return EXIT_INCOMPLETE
 
 
 def _demo(args) -> int:

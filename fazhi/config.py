@@ -114,6 +114,14 @@ def number(minimum: float, *, above: bool = False) -> Check:
     return check
 
 
+def share(value: Any, where: str) -> float:
+    """A proportion between 0 and 1, both allowed."""
+    proportion = number(0)(value, where)
+    if proportion > 1:
+        raise ConfigError(f"{where} 应为 0 到 1 之间的比例，现为 {proportion:g}")
+    return proportion
+
+
 def list_of(item: Check, *, at_least: int = 0) -> Check:
     def check(value: Any, where: str) -> tuple:
         if not isinstance(value, list):
@@ -266,6 +274,10 @@ class MajorDecisions:
 class StoreSettings:
     # runs whose documents are kept; older runs keep only their summary and findings
     keep_runs: int = setting(integer(2), 14)
+    # a run is complete (CHECKS.md) with at least this share of the last complete run's documents …
+    complete_min_documents: float = setting(share, 0.5)
+    # … and fetch errors on at most this share of its requests
+    complete_max_errors: float = setting(share, 0.2)
 
 
 TABLES = ("county", "crawl", "units", "calendar", "major_decisions", "store")

@@ -97,6 +97,15 @@ def _out_lock(out_dir: Path) -> AbstractContextManager:
     return folder_lock(out_dir, "报告目录", JobError)
 
 
+def incomplete_reason(db_url: str, run_id: int | None = None) -> str | None:
+    """Why the run (default: the newest judged one) was incomplete, or None when it was complete."""
+    with session_factory(open_engine(db_url))() as session:
+        run = session.get(Run, run_id) if run_id else latest_run(session, statuses=("checked",))
+        if run is None or run.completeness != "incomplete":
+            return None
+        return run.incomplete_reason or "抓取不完整"
+
+
 def prepare_out_dir(out_dir: Path) -> None:
     """Check that a report can be published at out_dir, before anything is crawled."""
     from reports.publish import PublishError, check_publishable

@@ -1,5 +1,6 @@
 """What the report shows, computed from the store: findings of the run, the
-change since the previous checked run, the trend, and the per-unit picture.
+change since the previous complete run, the trend, whether the night's crawl was
+incomplete, and the per-unit picture.
 
 Templates only lay these objects out; every decision (what is a gap, which
 unit is worst, which link is safe to follow) is made here, where it is tested.
@@ -21,7 +22,8 @@ from sqlalchemy.orm import Session
 
 from fazhi.config import Config, Unit
 from rules.base import SEVERITY, worst
-from storage.db import checked_runs, previous_checked_run, run_findings
+from rules.completeness import INCOMPLETE
+from storage.db import checked_runs, previous_complete_run, run_fetch_errors, run_findings
 from storage.models import Finding, Run
 
 STATUS_LABELS = {"pass": "通过", "fail": "未通过", "warn": "需复核", "unknown": "无法判断"}
@@ -30,6 +32,8 @@ STATUS_ORDER = tuple(sorted(STATUS_LABELS, key=SEVERITY.__getitem__, reverse=Tru
 GAP_STATUSES = ("fail", "warn")
 ROLE_LABELS = {"county": "县政府", "department": "县直部门", "township": "乡镇（街道）", "enforcement": "行政执法单位"}
 TREND_RUNS = 30
+# failed URLs listed in the incomplete-night notice; the count gives the rest
+MAX_FAILED_SHOWN = 30
 
 
 def safe_link(url: str | None) -> str | None:
@@ -141,6 +145,17 @@ class Diff:
     other: list[Change] = field(default_factory=list)
     # units with findings tonight and none in the previous run (added to the configuration)
     first_units: list[str] = field(default_factory=list)
+    # why no comparison was made although earlier runs exist (tonight's crawl was incomplete)
+    skipped: str = ""
+
+
+@dataclass(frozen=True)
+class Incomplete:
+    """Why the night's crawl was incomplete (CHECKS.md, "complete run"), shown at the top of the overview."""
+
+    reason: str
+    failed: list[tuple[str, str]]  # (URL, reason) of the fetch errors shown
+    failed_total: int
 
 
 def compare(previous: list[FindingView], current: list[FindingView], previous_run: Run | None) -> Diff:
@@ -317,6 +332,7 @@ class ReportData:
     findings: list[FindingView]
     diff: Diff
     trend: list[TrendPoint]
+    incomplete: Incomplete | None
     units: list[UnitReport]
     indicators: list[IndicatorRow]
     check_titles: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -380,6 +396,27 @@ def indicator_rows(catalogue, findings: list[FindingView], checks) -> list[Indic
     ]
 
 
+def night_diff(session: Session, run: Run, findings: list[FindingView]) -> Diff:
+    """新发现 / 已整改 only between complete runs: against the previous complete run, and
+    none when tonight is incomplete (a gap that an outage hid is no fix)."""
+    if run.completeness == INCOMPLETE:
+        return Diff(None, skipped="本次抓取不完整，不与其他运行比较新发现和已整改；网站恢复后的下一次完整检查会与上次完整检查比较。")
+    previous_run = previous_complete_run(session, run)
+    previous = [FindingView.of(row) for row in run_findings(session, previous_run.id)] if previous_run else []
+    return compare(previous, findings, previous_run)
+
+
+def incomplete(session: Session, run: Run) -> Incomplete | None:
+    if run.completeness != INCOMPLETE:
+        return None
+    errors = run_fetch_errors(session, run.id)
+    return Incomplete(
+        reason=run.incomplete_reason or "",
+        failed=[(error.url, error.reason) for error in errors[:MAX_FAILED_SHOWN]],
+        failed_total=len(errors),
+    )
+
+
 def build_report(session: Session, run_id: int, config: Config) -> ReportData:
     from rules.base import registered_checks
     from rules.catalogue import load_catalogue
@@ -389,15 +426,14 @@ def build_report(session: Session, run_id: int, config: Config) -> ReportData:
         raise LookupError(f"no run {run_id} in the store")
     catalogue = load_catalogue()
     findings = sorted((FindingView.of(row) for row in run_findings(session, run.id)), key=finding_order)
-    previous_run = previous_checked_run(session, run)
-    previous = [FindingView.of(row) for row in run_findings(session, previous_run.id)] if previous_run else []
     checks = registered_checks()
     return ReportData(
         run=run,
         county=config.county,
         findings=findings,
-        diff=compare(previous, findings, previous_run),
+        diff=night_diff(session, run, findings),
         trend=trend(session, run),
+        incomplete=incomplete(session, run),
         units=unit_reports(config, findings, catalogue),
         indicators=indicator_rows(catalogue, findings, checks),
         check_titles={(check.indicator, check.slug): check_title(check.description()) for check in checks},

@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Any, ClassVar, TypeVar
 
 from fazhi.config import Config, Unit
+from rules.completeness import Completeness
 
 T = TypeVar("T")
 
@@ -59,6 +60,35 @@ class ErrorView:
     url: str
     unit: str
     reason: str
+
+
+@dataclass(frozen=True)
+class PastFinding:
+    indicator: str
+    check: str
+    unit: str
+    status: str
+
+
+@dataclass(frozen=True)
+class PastRun:
+    """The last complete run, for the units whose per-item findings must not fall silent."""
+
+    id: int
+    as_of: dt.date | None
+    findings: tuple[PastFinding, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """Where an earlier run found a county-scope item that this run could not fetch."""
+
+    run_id: int
+    as_of: dt.date | None
+    url: str
+    unreachable: str  # the URL itself, or the list page it was found under
+    reason: str
+    label: str = ""  # the requirement the evidence met (its note's label), when it names one
 
 
 @dataclass
@@ -112,6 +142,12 @@ class CheckContext:
     calendar: Any  # rules.workdays.WorkCalendar
     catalogue: Any  # rules.catalogue.Catalogue
     start_failed: bool = False
+    # "URL：reason" of each start page that did not answer with content
+    start_failure: str = ""
+    completeness: Completeness = field(default_factory=Completeness)
+    baseline: PastRun | None = None
+    # (indicator, check) of a county-scope item → where its evidence was last seen, behind URLs that failed tonight
+    last_seen: dict[tuple[str, str], list[Sighting]] = field(default_factory=dict)
     # views of the run that several checks build (rules.unit_checks.Holdings), made once per run
     _shared: dict[Any, Any] = field(default_factory=dict, repr=False)
 

@@ -7,25 +7,46 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from sqlalchemy.orm import Session
 
+from crawler.urls import canonical_url
 from fazhi.config import Config
 from fazhi.units import attribute, attribute_url
-from rules.base import CheckContext, Doc, ErrorView, Result, registered_checks
-from storage.db import run_documents, run_fetch_errors
+from rules.base import CheckContext, Doc, ErrorView, PastFinding, PastRun, Result, Sighting, registered_checks
+from rules.completeness import assess, start_failures
+from rules.county_checks import NegativeHitCheck
+from storage.db import (
+    earlier_findings,
+    parent_pages,
+    previous_checked_run,
+    previous_complete_run,
+    run_documents,
+    run_fetch_errors,
+    run_findings,
+)
 from storage.models import Finding, Run
 
 log = logging.getLogger(__name__)
+# failed URLs named in a finding's message
+MAX_URLS = 5
+# list pages walked up from an item to find the one that failed
+MAX_LIST_DEPTH = 6
 
 
 def build_context(session: Session, run: Run, config: Config, as_of: dt.date) -> CheckContext:
+    """The checks' view of the run. Deciding whether the run is complete is part of judging
+    it, so the decision is recorded on `run` here; the caller's commit stores it."""
     from rules.catalogue import load_catalogue
     from rules.workdays import WorkCalendar
 
     documents = [_doc_view(row, config) for row in run_documents(session, run.id)]
     errors = [ErrorView(row.url, attribute_url(row.url, config), row.reason) for row in run_fetch_errors(session, run.id)]
+    failures = start_failures(run.start_urls or config.crawl.start_urls, documents, errors)
+    baseline = previous_complete_run(session, run)
+    completeness = assess(run, baseline, previous_checked_run(session, run), failures, config.store)
+    run.completeness, run.incomplete_reason = completeness.label, completeness.reason or None
     return CheckContext(
         as_of=as_of,
         config=config,
@@ -33,7 +54,11 @@ def build_context(session: Session, run: Run, config: Config, as_of: dt.date) ->
         errors=errors,
         calendar=WorkCalendar(config.calendar.extra_holidays, config.calendar.extra_workdays),
         catalogue=load_catalogue(),
-        start_failed=_start_failed(run, errors),
+        start_failed=bool(failures),
+        start_failure="；".join(failures),
+        completeness=completeness,
+        baseline=_past_run(session, baseline),
+        last_seen=_last_seen(session, run, config, documents, errors) if errors else {},
     )
 
 
@@ -60,16 +85,62 @@ def _doc_view(row, config: Config) -> Doc:
     )
 
 
-def _start_failed(run: Run, errors: Sequence[ErrorView]) -> bool:
-    failed = {error.url.rstrip("/") for error in errors}
-    return any(url.rstrip("/") in failed for url in run.start_urls or [])
+def _past_run(session: Session, run: Run | None) -> PastRun | None:
+    if run is None:
+        return None
+    findings = tuple(PastFinding(row.indicator, row.check, row.unit, row.status) for row in run_findings(session, run.id))
+    return PastRun(run.id, run.as_of, findings)
+
+
+def _last_seen(session: Session, run: Run, config: Config, documents: Sequence[Doc], errors: Sequence[ErrorView]) -> dict:
+    """County-scope items found in the newest earlier run that found them, at a URL (or under
+    a list page) that failed tonight: each evidence entry behind a failure, with its label."""
+    county_checks = {(check.indicator, check.slug) for check in registered_checks() if check.scope == "county"}
+    failed = {canonical_url(error.url): error.reason for error in errors}
+    fetched = {doc.url for doc in documents}
+    newest: dict[tuple[str, str], tuple[Run, list[dict]]] = {}
+    for earlier, finding in earlier_findings(session, run, config.county_unit.name, ("pass", "warn")):
+        key = (finding.indicator, finding.check)
+        entries = [item for item in finding.evidence or () if isinstance(item, dict) and item.get("url")]
+        if key in county_checks and key not in newest and entries:
+            newest[key] = (earlier, entries)
+    parents: dict[int, dict[str, str]] = {}
+    sightings: dict[tuple[str, str], list[Sighting]] = {}
+    for key, (earlier, entries) in newest.items():
+        if all(item["url"] in fetched and item["url"] not in failed for item in entries):
+            continue
+        if earlier.id not in parents:
+            parents[earlier.id] = parent_pages(session, earlier.id)
+        for item in entries:
+            unreachable = _behind_failure(item["url"], parents[earlier.id], failed, fetched)
+            if unreachable is not None:
+                label, labelled, _rest = str(item.get("note") or "").partition("：")
+                label = label if labelled else ""
+                sighting = Sighting(earlier.id, earlier.as_of, item["url"], unreachable, failed[unreachable], label)
+                sightings.setdefault(key, []).append(sighting)
+    return sightings
+
+
+def _behind_failure(url: str, parents: dict[str, str], failed: dict[str, str], fetched: set[str]) -> str | None:
+    """The URL on the way to `url` (itself, its list page, that page's …) that failed tonight."""
+    node: str | None = url
+    for _ in range(MAX_LIST_DEPTH):
+        if node is None:
+            return None
+        if node in failed:
+            return node
+        if node in fetched:
+            return None  # reachable tonight: the item is gone, not hidden
+        node = parents.get(node)
+    return None
 
 
 def judge(ctx: CheckContext, checks: Iterable[type] | None = None) -> list[Result]:
+    check_classes = list(checks or registered_checks())
     results: list[Result] = []
-    for check_class in checks or registered_checks():
-        results.extend(_judge_one(check_class, ctx))
-    return [_apply_fetch_errors(result, ctx) for result in results]
+    for check_class in check_classes:
+        results.extend(_apply_fetch_errors(result, check_class, ctx) for result in _judge_one(check_class, ctx))
+    return results + list(_silenced(ctx, check_classes, results))
 
 
 def _judge_one(check_class, ctx: CheckContext) -> list[Result]:
@@ -82,29 +153,88 @@ def _judge_one(check_class, ctx: CheckContext) -> list[Result]:
         return [check.result(ctx, ctx.county_unit.name, "unknown", f"检查程序出错，无法判断：{type(error).__name__}: {error}")]
 
 
-def _apply_fetch_errors(result: Result, ctx: CheckContext) -> Result:
+def _apply_fetch_errors(result: Result, check_class, ctx: CheckContext) -> Result:
+    """CHECKS.md Statuses: what could not be read is never a gap."""
     if ctx.start_failed:
         # "未找到…请公开…" would read as a gap; without the start page nothing was seen
-        result.status = "unknown"
-        result.message = _start_failure(ctx)
-        return result
-    if not result.absence or result.status not in ("fail", "warn"):
-        return result
+        return _unknown(result, _start_failure(ctx))
+    sighting = _sighting_of_missing(result, ctx)
+    if check_class.scope == "county" and result.status == "fail" and sighting is not None:
+        return _unknown(result, _but(result.message, f"第 {sighting.run_id} 次检查（数据截至 {_day(sighting.as_of)}）曾在 {sighting.url} 找到，"
+                                     f"本次 {sighting.unreachable} 抓取失败（{sighting.reason}），无法确认是否已撤下。请确认该页面能正常打开"))
     errors = ctx.unit_errors(result.unit)
-    if errors:
-        urls = "、".join(error.url for error in errors[:5])
-        more = f" 等 {len(errors)} 个网址" if len(errors) > 5 else ""
-        result.status = "unknown"
-        result.message = (
-            f"{result.message}；但该单位有页面抓取失败（{urls}{more}），无法确认是否缺失。"
-            "请确认这些页面能正常打开，下次检查会重新判断"
-        )
+    if result.absence and result.status in ("fail", "warn") and errors:
+        return _unknown(result, _but(result.message, f"该单位有页面抓取失败（{_urls(errors)}），无法确认是否缺失。"
+                                     "请确认这些页面能正常打开，下次检查会重新判断"))
+    if ctx.completeness.complete:
+        return result
+    if result.status == "fail":
+        return _unknown(result, _but(result.message, f"本次抓取不完整（{ctx.completeness.reason}），无法确认是否缺失"))
+    if result.status == "pass" and issubclass(check_class, NegativeHitCheck):
+        return _unknown(result, _but(result.message, f"本次抓取不完整（{ctx.completeness.reason}），未读到的页面中可能有，无法判断"))
     return result
 
 
+def _sighting_of_missing(result: Result, ctx: CheckContext) -> Sighting | None:
+    """Where a requirement the result misses was last seen, behind a URL that failed tonight
+    (a requirement found tonight elsewhere says nothing about the one missing)."""
+    for sighting in ctx.last_seen.get((result.indicator, result.check), ()):
+        if not sighting.label or f"未找到{sighting.label}" in result.message:
+            return sighting
+    return None
+
+
+def _but(message: str, why_unknown: str) -> str:
+    return f"{message.rstrip('。；')}；但{why_unknown}"
+
+
+def _silenced(ctx: CheckContext, check_classes: Sequence[type], results: Sequence[Result]) -> Iterator[Result]:
+    """A unit whose per-item findings (23, 34, 52, 84) the last complete run had keeps one
+    `unknown` finding per such check when its pages could not be read tonight."""
+    if ctx.baseline is None:
+        return
+    judged = {(result.indicator, result.check, result.unit) for result in results}
+    per_item = {(check.indicator, check.slug): check for check in check_classes if check.scope == "per_item"}
+    for past in ctx.baseline.findings:
+        check_class = per_item.get((past.indicator, past.check))
+        if check_class is None or (past.indicator, past.check, past.unit) in judged:
+            continue
+        cause = _unread(ctx, past.unit)
+        if cause is not None:
+            judged.add((past.indicator, past.check, past.unit))
+            message = (f"上次完整检查（第 {ctx.baseline.id} 次，数据截至 {_day(ctx.baseline.as_of)}）该单位有此类事项；"
+                       f"本次{cause}，未能读到，无法判断")
+            yield check_class().result(ctx, past.unit, "unknown", message)
+
+
+def _unread(ctx: CheckContext, unit: str) -> str | None:
+    """Why tonight's run may have missed the unit's items, or None when it read them."""
+    if ctx.start_failed:
+        return "首页未能正常打开"
+    if ctx.unit_errors(unit):
+        return f"该单位有页面抓取失败（{_urls(ctx.unit_errors(unit))}）"
+    if not ctx.completeness.complete:
+        return f"抓取不完整（{ctx.completeness.reason}）"
+    return None
+
+
+def _unknown(result: Result, message: str) -> Result:
+    result.status = "unknown"
+    result.message = message
+    return result
+
+
+def _urls(errors: Sequence[ErrorView]) -> str:
+    urls = "、".join(error.url for error in errors[:MAX_URLS])
+    return urls + (f" 等 {len(errors)} 个网址" if len(errors) > MAX_URLS else "")
+
+
+def _day(day: dt.date | None) -> str:
+    return day.isoformat() if day else "日期不明"
+
+
 def _start_failure(ctx: CheckContext) -> str:
-    starts = {url.rstrip("/") for url in ctx.config.crawl.start_urls}
-    failed = "；".join(f"{error.url}：{error.reason}" for error in ctx.errors if error.url.rstrip("/") in starts)
+    failed = ctx.start_failure or "；".join(start_failures(ctx.config.crawl.start_urls, ctx.documents, ctx.errors))
     return f"首页无法访问（{failed}），本次所有指标均无法判断。请确认网站能正常打开后重新运行"
 
 

@@ -13,7 +13,7 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Connection, Engine, create_engine, event, exc, inspect, select
+from sqlalchemy import Connection, Engine, create_engine, event, exc, inspect, or_, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -122,6 +122,36 @@ def previous_checked_run(session: Session, run: Run) -> Run | None:
         .limit(1)
     )
     return session.scalars(query).first()
+
+
+def previous_complete_run(session: Session, run: Run) -> Run | None:
+    """The newest judged run before `run` that was complete (CHECKS.md, "complete run");
+    a run judged before completeness was recorded counts as complete, as it was then."""
+    query = (
+        select(Run)
+        .where(Run.status == "checked", Run.id < run.id, or_(Run.completeness.is_(None), Run.completeness == "complete"))
+        .order_by(Run.id.desc())
+        .limit(1)
+    )
+    return session.scalars(query).first()
+
+
+def earlier_findings(session: Session, run: Run, unit: str, statuses: Iterable[str], limit: int = 30) -> list[tuple[Run, Finding]]:
+    """The unit's findings with these statuses in the judged runs before `run`, newest run first."""
+    runs = select(Run.id).where(Run.status == "checked", Run.id < run.id).order_by(Run.id.desc()).limit(limit)
+    query = (
+        select(Run, Finding)
+        .join(Finding, Finding.run_id == Run.id)
+        .where(Run.id.in_(runs), Finding.unit == unit, Finding.status.in_(list(statuses)))
+        .order_by(Run.id.desc(), Finding.id)
+    )
+    return [(found_run, finding) for found_run, finding in session.execute(query)]
+
+
+def parent_pages(session: Session, run_id: int) -> dict[str, str]:
+    """The page each document of the run was linked from (kept while the run keeps its documents)."""
+    query = select(Document.url, Document.parent_url).where(Document.run_id == run_id, Document.parent_url.is_not(None))
+    return dict(session.execute(query).all())
 
 
 def checked_runs(session: Session, limit: int = 30) -> list[Run]:

@@ -2,7 +2,8 @@
 
 It follows every in-scope link and every list page a pager script announces,
 turns each HTML page and attachment into a DocumentItem, and every failed fetch
-into a FetchErrorItem. Documents unchanged since the previous run (304, or the
+into a FetchErrorItem — including a 200 answer that is not the page (an empty,
+cut-short, maintenance, login or challenge page: crawler.soft_errors). Documents unchanged since the previous run (304, or the
 same bytes) become ReusedItems and their links come from the link cache.
 """
 
@@ -35,6 +36,7 @@ from crawler.attachments import extract_attachment, sniff
 from crawler.extract import EXTRACTOR_VERSION, Link, extract_page
 from crawler.items import DocumentItem, FetchErrorItem, ReusedItem
 from crawler.middlewares import OFFSITE, PRIVATE
+from crawler.soft_errors import soft_error
 from crawler.store import Previous, create_tables, previous_documents
 from crawler.urls import canonical_url, extension_of, in_domains, is_attachment_url, is_skipped, is_trap
 from storage.db import load_snapshot, open_engine
@@ -97,13 +99,22 @@ class PortalSpider(scrapy.Spider):
         if previous is not None and previous.sha256 == digest:
             yield from self._unchanged(response, url, previous)
             return
-        yield from self._extract(response, url, digest)
+        yield from self._extract(response, url, digest, previous)
 
-    def _extract(self, response, url: str, digest: str) -> Iterator:
+    def _extract(self, response, url: str, digest: str, previous: Previous | None = None) -> Iterator:
         if self._is_attachment(response):
             yield self._attachment(response, url, digest)
             return
-        yield from self._page(response, url, digest)
+        page = extract_page(response.body, url, header_charset=_charset(response), list_date=response.meta.get("list_date"))
+        reason = soft_error(
+            response.body, page, declared_length=_declared_length(response), previous_length=lambda: self._size_of(previous)
+        )
+        if reason is not None:
+            # a redirect's failure belongs to the URL the site linked to, as in on_error
+            linked = canonical_url(response.meta.get("redirect_urls", [response.url])[0])
+            yield FetchErrorItem(url=linked, reason=reason, http_status=response.status)
+            return
+        yield from self._page(response, url, digest, page)
 
     def _unchanged(self, response, url: str, previous: Previous) -> Iterator:
         """Copy what the same extractor made of these bytes last time; re-read them if the extractor changed."""
@@ -115,8 +126,7 @@ class PortalSpider(scrapy.Spider):
 
     def _stored_response(self, response, previous: Previous) -> Response | None:
         """The response as it was when the snapshot was taken: a 304 has no body or Content-Type."""
-        snapshot = load_snapshot(self.session, previous.sha256) if previous.sha256 else None
-        self.session.rollback()  # no read transaction left open: it would keep the WAL from checkpointing
+        snapshot = self._snapshot(previous)
         if snapshot is None:
             return None
         body, content_type = snapshot
@@ -128,9 +138,17 @@ class PortalSpider(scrapy.Spider):
                 headers[name] = value
         return Response(response.url, status=200, headers=headers, body=body, request=response.request)
 
-    def _page(self, response, url: str, digest: str) -> Iterator:
+    def _size_of(self, previous: Previous | None) -> int | None:
+        snapshot = self._snapshot(previous) if previous is not None else None
+        return len(snapshot[0]) if snapshot is not None else None
+
+    def _snapshot(self, previous: Previous) -> tuple[bytes, str | None] | None:
+        snapshot = load_snapshot(self.session, previous.sha256) if previous.sha256 else None
+        self.session.rollback()  # no read transaction left open: it would keep the WAL from checkpointing
+        return snapshot
+
+    def _page(self, response, url: str, digest: str, page) -> Iterator:
         meta = response.meta
-        page = extract_page(response.body, url, header_charset=_charset(response), list_date=meta.get("list_date"))
         links = _link_rows(page)
         yield DocumentItem(
             **self._common(response, url, "page"),
@@ -342,6 +360,11 @@ def _attachment_title(link_text: str | None, filename: str) -> str:
 def _charset(response) -> str | None:
     match = re.search(r"charset=([\w-]+)", _header(response, "Content-Type") or "", re.I)
     return match.group(1) if match else None
+
+
+def _declared_length(response) -> int | None:
+    value = _header(response, "Content-Length")
+    return int(value) if value and value.strip().isdigit() else None
 
 
 def _header(response, name: str) -> str | None:
