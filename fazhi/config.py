@@ -34,6 +34,9 @@ class CrawlSettings:
     timeout: float = 30.0
     retries: int = 3
     max_attachment_mb: float = 20.0
+    max_unpacked_mb: float = 200.0  # an attachment that unpacks to more is a decompression bomb
+    attachment_seconds: float = 60.0  # text extraction time per attachment
+    attachment_memory_mb: float = 512.0  # address space of each extraction worker
     allow_private_addresses: bool = False
     jobdir: str | None = None
     http_cache: bool = False

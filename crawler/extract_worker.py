@@ -1,0 +1,150 @@
+"""Attachment text is extracted in worker processes, out of the crawl's reactor.
+
+A hostile attachment (a decompression bomb, a PDF that takes hours) costs its worker,
+not the crawl: each worker runs under an address-space cap, each attachment under a
+time cap after which its worker is killed and a fresh one takes the next attachment,
+and the reactor goes on fetching and parsing pages meanwhile. The pool is small and
+lives for the whole crawl, so an ordinary attachment costs one round trip over a pipe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import resource
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from crawler.attachments import MAX_UNPACKED, Extracted, extract_attachment
+from crawler.items import DocumentItem
+
+MB = 1024 * 1024
+WORKERS = 2  # the crawl itself needs a core; more workers would only queue for the other
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_unpacked: int = MAX_UNPACKED
+    seconds: float = 60.0
+    memory: int = 512 * MB
+
+    @classmethod
+    def from_config(cls, crawl) -> Limits:
+        return cls(int(crawl.max_unpacked_mb * MB), crawl.attachment_seconds, int(crawl.attachment_memory_mb * MB))
+
+    def memory_note(self) -> str:
+        return f"附件提取所需内存超过 {self.memory / MB:g} MB 上限，未提取文本"
+
+
+def serve(connection, limits: Limits) -> None:
+    """The worker process: extracts one attachment per message until the crawl closes the pipe."""
+    resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
+    while True:
+        try:
+            body, extension = connection.recv()
+        except EOFError:
+            return
+        try:
+            connection.send((extract_attachment(body, extension, limits.max_unpacked), False))
+            continue
+        except MemoryError:
+            body = None
+        # outside the handler, so the failed extraction's frames are freed before replying;
+        # the worker retires: a parser that ran out of memory may have left it half broken
+        connection.send((Extracted(note=limits.memory_note()), True))
+        return
+
+
+class Worker:
+    def __init__(self, limits: Limits):
+        # spawned, not forked: the crawl process has a reactor, threads and open database connections
+        context = multiprocessing.get_context("spawn")
+        self.connection, child_end = context.Pipe()
+        self.process = context.Process(target=serve, args=(child_end, limits), name="fazhi-extract", daemon=True)
+        self.process.start()
+        child_end.close()
+
+    def stop(self) -> None:
+        self.connection.close()  # an idle worker reads EOF and exits
+        self.process.join(1)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
+
+class ExtractionPool:
+    """WORKERS threads, each owning one worker process, which it replaces when it dies or is killed."""
+
+    def __init__(self, limits: Limits, size: int = WORKERS):
+        self.limits = limits
+        self.executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="fazhi-extract")
+        self._own = threading.local()
+        self._workers: list[Worker] = []
+        self._lock = threading.Lock()
+
+    async def extract(self, body: bytes, extension: str) -> Extracted:
+        return await asyncio.get_running_loop().run_in_executor(self.executor, self._extract, body, extension)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True)
+        with self._lock:
+            for worker in self._workers:
+                worker.stop()
+            self._workers.clear()
+
+    def _extract(self, body: bytes, extension: str) -> Extracted:
+        worker = self._worker()
+        try:
+            worker.connection.send((body, extension))
+            if not worker.connection.poll(self.limits.seconds):
+                self._retire(worker)
+                return Extracted(note=f"附件提取超过 {self.limits.seconds:g} 秒上限，已中止，未提取文本")
+            extracted, retiring = worker.connection.recv()
+        except (EOFError, OSError):  # killed by the memory cap or a crash in a parser's C code
+            self._retire(worker)
+            return Extracted(note=f"附件提取进程异常退出（内存可能超过 {self.limits.memory / MB:g} MB 上限），未提取文本")
+        if retiring:
+            self._retire(worker)
+        return extracted
+
+    def _worker(self) -> Worker:
+        worker = getattr(self._own, "worker", None)
+        if worker is None or not worker.process.is_alive():
+            if worker is not None:
+                self._retire(worker)
+            worker = self._own.worker = Worker(self.limits)
+            with self._lock:
+                self._workers.append(worker)
+        return worker
+
+    def _retire(self, worker: Worker) -> None:
+        worker.process.kill()
+        worker.stop()
+        self._own.worker = None
+        with self._lock:
+            if worker in self._workers:
+                self._workers.remove(worker)
+
+
+class AttachmentTextPipeline:
+    """Fills in the text, tables and note of each downloaded attachment before it is stored."""
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(Limits.from_config(crawler.settings["FAZHI_CONFIG"].crawl))
+
+    def open_spider(self):
+        self.pool = ExtractionPool(self.limits)
+
+    def close_spider(self):
+        self.pool.close()
+
+    async def process_item(self, item):
+        if isinstance(item, DocumentItem) and item.kind == "attachment" and item.body is not None:
+            extracted = await self.pool.extract(item.body, item.extension or "")
+            item.text, item.tables, item.extraction_note = extracted.text, extracted.tables, extracted.note
+        return item
