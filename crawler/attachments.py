@@ -114,10 +114,10 @@ def check_zip(body: bytes, max_unpacked: int) -> None:
         raise Bomb(_bomb_note(max_unpacked))
     for info in members:
         if info.compress_type not in _BOUNDED_METHODS:
-            raise Bomb(f"附件中的 {info.filename} 使用 bzip2/LZMA 等无法限量解压的压缩方式，未提取文本")
+            raise Bomb(f"附件中的 {_member_name(info)} 使用 bzip2/LZMA 等无法限量解压的压缩方式，未提取文本")
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             ratio = info.file_size // max(info.compress_size, 1)
-            raise Bomb(f"附件中的 {info.filename} 压缩比 {ratio}:1，超过 {MAX_RATIO}:1（压缩炸弹），未提取文本")
+            raise Bomb(f"附件中的 {_member_name(info)} 压缩比 {ratio}:1，超过 {MAX_RATIO}:1（压缩炸弹），未提取文本")
 
 
 def _bomb_note(max_unpacked: int) -> str:
@@ -275,8 +275,6 @@ def _ofd(body: bytes) -> Extracted:
 def _zip(body: bytes, max_unpacked: int) -> Extracted:
     archive = zipfile.ZipFile(io.BytesIO(body))
     members = [info for info in archive.infolist() if not info.is_dir()][:MAX_ZIP_MEMBERS]
-    # an inner document unpacks within what the archive itself leaves of the limit
-    inner_limit = max_unpacked - sum(info.file_size for info in members)
     texts, tables, skipped, notes = [], [], [], []
     for info in members:
         name = _member_name(info)
@@ -284,7 +282,7 @@ def _zip(body: bytes, max_unpacked: int) -> Extracted:
         if extension == "zip" or extension not in ATTACHMENT_EXTENSIONS:
             skipped.append(name)
             continue
-        inner = extract_attachment(archive.read(info), extension, inner_limit)
+        inner = extract_attachment(archive.read(info), extension, max_unpacked)
         texts.append(f"【{name}】\n{inner.text}")
         tables += inner.tables
         if inner.note:
