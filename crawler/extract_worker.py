@@ -10,11 +10,16 @@ lives for the whole crawl, so an ordinary attachment costs one round trip over a
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
+import ctypes
+import os
 import resource
+import signal
+import subprocess
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 
 from crawler.attachments import MAX_UNPACKED, Extracted, extract_attachment
 from crawler.items import DocumentItem
@@ -37,40 +42,60 @@ class Limits:
         return f"附件提取所需内存超过 {self.memory / MB:g} MB 上限，未提取文本"
 
 
-def serve(connection, limits: Limits) -> None:
+def serve(requests: Connection, replies: Connection, limits: Limits) -> None:
     """The worker process: extracts one attachment per message until the crawl closes the pipe."""
+    _die_with_parent()
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
     while True:
         try:
-            body, extension = connection.recv()
+            body, extension = requests.recv()
         except EOFError:
             return
         try:
-            connection.send((extract_attachment(body, extension, limits.max_unpacked), False))
-            continue
+            extracted, retiring = extract_attachment(body, extension, limits.max_unpacked), False
         except MemoryError:
-            body = None
-        # outside the handler, so the failed extraction's frames are freed before replying;
-        # the worker retires: a parser that ran out of memory may have left it half broken
-        connection.send((Extracted(note=limits.memory_note()), True))
-        return
+            # a parser that ran out of memory may have left the process half broken: retire it
+            extracted, retiring = Extracted(note=limits.memory_note()), True
+        # sent outside the handler, so the failed extraction's frames are freed first
+        replies.send((extracted, retiring))
+        if retiring:
+            return
+
+
+def _die_with_parent() -> None:
+    # a worker deep in a hostile file would otherwise outlive a crawl that was killed
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 class Worker:
+    """A ``python -m crawler.extract_worker`` process and the two pipes to it.
+
+    A plain subprocess rather than multiprocessing: forking would copy the crawl's reactor,
+    threads and database connections, and spawning re-imports the parent's main script."""
+
     def __init__(self, limits: Limits):
-        # spawned, not forked: the crawl process has a reactor, threads and open database connections
-        context = multiprocessing.get_context("spawn")
-        self.connection, child_end = context.Pipe()
-        self.process = context.Process(target=serve, args=(child_end, limits), name="fazhi-extract", daemon=True)
-        self.process.start()
-        child_end.close()
+        to_worker, from_worker = os.pipe(), os.pipe()
+        limit_args = [str(limits.max_unpacked), str(limits.seconds), str(limits.memory)]
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "crawler.extract_worker", str(to_worker[0]), str(from_worker[1]), *limit_args],
+            pass_fds=(to_worker[0], from_worker[1]),
+        )
+        os.close(to_worker[0])
+        os.close(from_worker[1])
+        self.requests = Connection(to_worker[1], readable=False)
+        self.replies = Connection(from_worker[0], writable=False)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
 
     def stop(self) -> None:
-        self.connection.close()  # an idle worker reads EOF and exits
-        self.process.join(1)
-        if self.process.is_alive():
+        self.requests.close()  # an idle worker reads EOF and exits
+        self.replies.close()
+        try:
+            self.process.wait(1)
+        except subprocess.TimeoutExpired:
             self.process.kill()
-            self.process.join()
+            self.process.wait()
 
 
 class ExtractionPool:
@@ -96,11 +121,11 @@ class ExtractionPool:
     def _extract(self, body: bytes, extension: str) -> Extracted:
         worker = self._worker()
         try:
-            worker.connection.send((body, extension))
-            if not worker.connection.poll(self.limits.seconds):
+            worker.requests.send((body, extension))
+            if not worker.replies.poll(self.limits.seconds):
                 self._retire(worker)
                 return Extracted(note=f"附件提取超过 {self.limits.seconds:g} 秒上限，已中止，未提取文本")
-            extracted, retiring = worker.connection.recv()
+            extracted, retiring = worker.replies.recv()
         except (EOFError, OSError):  # killed by the memory cap or a crash in a parser's C code
             self._retire(worker)
             return Extracted(note=f"附件提取进程异常退出（内存可能超过 {self.limits.memory / MB:g} MB 上限），未提取文本")
@@ -110,7 +135,7 @@ class ExtractionPool:
 
     def _worker(self) -> Worker:
         worker = getattr(self._own, "worker", None)
-        if worker is None or not worker.process.is_alive():
+        if worker is None or not worker.alive():
             if worker is not None:
                 self._retire(worker)
             worker = self._own.worker = Worker(self.limits)
@@ -148,3 +173,9 @@ class AttachmentTextPipeline:
             extracted = await self.pool.extract(item.body, item.extension or "")
             item.text, item.tables, item.extraction_note = extracted.text, extracted.tables, extracted.note
         return item
+
+
+if __name__ == "__main__":
+    requests_fd, replies_fd, max_unpacked, seconds, memory = sys.argv[1:]
+    serve(Connection(int(requests_fd), writable=False), Connection(int(replies_fd), readable=False),
+          Limits(int(max_unpacked), float(seconds), int(memory)))
