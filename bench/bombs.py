@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import sys
 import tempfile
 import threading
@@ -71,30 +70,36 @@ def main() -> None:
         run_id = crawl(config, db_url, progress=False, overrides=FAST | {"CONCURRENT_REQUESTS": 16})
         elapsed = time.perf_counter() - started
         sampler.stop()
-        largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         with session_factory(open_engine(db_url))() as session:
             run = session.get(Run, run_id)
             docs = {doc.url.removeprefix(server.url.rstrip("/")): doc for doc in run_documents(session, run_id)}
             print(f"crawl             : {elapsed:.1f} s, status {run.status}, {run.pages} pages + {run.attachments} attachments, "
                   f"{run.fetch_errors} fetch errors")
-            print(f"peak RSS          : {sampler.peak / 1024:.0f} MB crawl process + workers (summed), "
-                  f"{largest:.0f} MB largest single process   (target < 600 MB)")
+            print(f"peak RSS          : {sampler.peak / 1024:.0f} MB crawl process + workers (summed); "
+                  f"crawl process {sampler.crawl_peak / 1024:.0f} MB, largest worker {sampler.worker_peak / 1024:.0f} MB"
+                  f"   (target < 600 MB)")
             for path, (text, _reply) in bombs.items():
                 doc = docs.get(path)
                 print(f"{path:20}: {'NOT STORED' if doc is None else doc.extraction_note}  [title: {doc.title if doc else ''}]")
 
 
 class TreeRss(threading.Thread):
-    """Samples the summed resident memory (kB) of this process's descendants."""
+    """Samples the resident memory (kB) of this process's descendants: summed, the crawl's, a worker's."""
 
     def __init__(self):
         super().__init__(daemon=True)
-        self.peak = 0
+        self.peak = self.crawl_peak = self.worker_peak = 0
         self._done = threading.Event()
 
     def run(self) -> None:
         while not self._done.wait(0.05):
-            self.peak = max(self.peak, sum(_rss_kb(pid) for pid in _descendants(os.getpid())))
+            sizes = {pid: _rss_kb(pid) for pid in _descendants(os.getpid())}
+            self.peak = max(self.peak, sum(sizes.values()))
+            for pid, size in sizes.items():
+                if b"crawler.extract_worker" in _cmdline(pid):
+                    self.worker_peak = max(self.worker_peak, size)
+                elif b"crawler.child" in _cmdline(pid):
+                    self.crawl_peak = max(self.crawl_peak, size)
 
     def stop(self) -> None:
         self._done.set()
@@ -116,6 +121,13 @@ def _descendants(root: int) -> list[int]:
         found += children
         frontier += children
     return found
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def _rss_kb(pid: int) -> int:

@@ -79,6 +79,9 @@ class Worker:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "crawler.extract_worker", str(to_worker[0]), str(from_worker[1]), *limit_args],
             pass_fds=(to_worker[0], from_worker[1]),
+            # a parser's warnings and the tracebacks of a worker at its memory cap would only
+            # fill cron mail: what went wrong is the attachment's note
+            stderr=subprocess.DEVNULL,
         )
         os.close(to_worker[0])
         os.close(from_worker[1])
