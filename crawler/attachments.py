@@ -3,6 +3,10 @@
 Files are sniffed by their first bytes as well as their extension: government
 sites often serve a .doc that is really a .docx, HTML or RTF. Whatever cannot be
 read says why in ``note``, so a check can tell "empty" from "unreadable".
+
+Nothing is unpacked without a bound: zip-based formats are refused by their members'
+sizes and compression ratios before a parser sees them, and a PDF's Flate streams
+share one budget. Memory and time are capped by running this in crawler.extract_worker.
 """
 
 from __future__ import annotations
@@ -10,6 +14,9 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from defusedxml import ElementTree as SafeTree
@@ -22,7 +29,13 @@ MAX_TEXT_CHARS = 2_000_000
 MAX_ROWS = 5000
 MAX_PDF_PAGES = 200
 MAX_ZIP_MEMBERS = 50
-MAX_ZIP_UNPACKED = 100 * 1024 * 1024
+MAX_UNPACKED = 200 * 1024 * 1024  # bytes all of an attachment's compressed parts may unpack to
+# Office XML compresses 5–20×, a bomb 300–1000×; small members may be as compressible as they like
+MAX_RATIO = 100
+RATIO_FLOOR = 10 * 1024 * 1024
+# zipfile bounds a deflated member by its declared size, but bzip2 and LZMA members
+# are inflated a whole read at a time, whatever the header says
+_BOUNDED_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -34,14 +47,26 @@ class Extracted:
     note: str | None = None
 
 
-def extract_attachment(body: bytes, extension: str) -> Extracted:
+class Bomb(Exception):
+    """An attachment that would unpack to more than the limit; the message is its note."""
+
+
+def extract_attachment(body: bytes, extension: str, max_unpacked: int = MAX_UNPACKED) -> Extracted:
     """Text, tables and an explanatory note for an attachment's bytes."""
     kind = sniff(body, extension)
-    reader = _READERS.get(kind)
-    if reader is None:
+    if kind not in _READERS and kind not in _UNPACKING_READERS:
         return Extracted(note=f"不支持从 .{extension or kind} 文件提取文字")
     try:
-        result = reader(body)
+        if kind in _ZIP_KINDS:
+            check_zip(body, max_unpacked)
+        if kind in _UNPACKING_READERS:
+            result = _UNPACKING_READERS[kind](body, max_unpacked)
+        else:
+            result = _READERS[kind](body)
+    except Bomb as bomb:
+        return Extracted(note=str(bomb))
+    except MemoryError:
+        raise  # the worker reports its own memory limit
     except Exception as error:  # a broken file from the web must never stop the crawl
         return Extracted(note=f"无法读取 .{extension} 文件: {type(error).__name__}: {str(error)[:200]}")
     result.text = result.text[:MAX_TEXT_CHARS]
@@ -79,10 +104,80 @@ def _zip_kind(body: bytes, extension: str) -> str:
     return "zip"
 
 
-def _pdf(body: bytes) -> Extracted:
+def check_zip(body: bytes, max_unpacked: int) -> None:
+    """Raises Bomb when the archive's members would unpack past the limits; reads only its directory."""
+    try:
+        members = [info for info in zipfile.ZipFile(io.BytesIO(body)).infolist() if not info.is_dir()]
+    except zipfile.BadZipFile:
+        return  # the parser says why it cannot read it
+    if sum(info.file_size for info in members) > max_unpacked:
+        raise Bomb(_bomb_note(max_unpacked))
+    for info in members:
+        if info.compress_type not in _BOUNDED_METHODS:
+            raise Bomb(f"附件中的 {_member_name(info)} 使用 bzip2/LZMA 等无法限量解压的压缩方式，未提取文本")
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise Bomb(f"附件中的 {_member_name(info)} 压缩比 {ratio}:1，超过 {MAX_RATIO}:1（压缩炸弹），未提取文本")
+
+
+def _bomb_note(max_unpacked: int) -> str:
+    return f"附件解压后超过 {max_unpacked / 1024 / 1024:g} MB（压缩炸弹），未提取文本"
+
+
+def _pdf(body: bytes, max_unpacked: int) -> Extracted:
+    from pdfminer import pdftypes
     from pdfminer.high_level import extract_text
 
-    return Extracted(text=_tidy(extract_text(io.BytesIO(body), maxpages=MAX_PDF_PAGES)))
+    with _bounded_flate(pdftypes, max_unpacked):
+        return Extracted(text=_tidy(extract_text(io.BytesIO(body), maxpages=MAX_PDF_PAGES)))
+
+
+@contextmanager
+def _bounded_flate(module, max_unpacked: int) -> Iterator[None]:
+    """pdfminer inflates every FlateDecode stream whole with the zlib module it imported;
+    for one document it gets a stand-in whose output is counted against the limit."""
+    original = module.zlib
+    module.zlib = _BoundedZlib(max_unpacked)
+    try:
+        yield
+    finally:
+        module.zlib = original
+
+
+class _BoundedZlib:
+    error = zlib.error
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.left = limit
+
+    def decompress(self, data: bytes) -> bytes:
+        inflater = self.decompressobj()
+        output = inflater.decompress(data)
+        if not inflater.eof:
+            raise zlib.error("incomplete or truncated stream")
+        return output
+
+    def decompressobj(self) -> _BoundedInflater:
+        return _BoundedInflater(self)
+
+
+class _BoundedInflater:
+    def __init__(self, budget: _BoundedZlib):
+        self.budget = budget
+        self.inflater = zlib.decompressobj()
+
+    @property
+    def eof(self) -> bool:
+        return self.inflater.eof
+
+    def decompress(self, data: bytes) -> bytes:
+        # one byte past what is left tells "exactly used up" from "over"
+        output = self.inflater.decompress(data, self.budget.left + 1)
+        self.budget.left -= len(output)
+        if self.budget.left < 0:
+            raise Bomb(_bomb_note(self.budget.limit))
+        return output
 
 
 def _docx(body: bytes) -> Extracted:
@@ -177,23 +272,24 @@ def _ofd(body: bytes) -> Extracted:
     return Extracted(text=_tidy("\n".join(lines)))
 
 
-def _zip(body: bytes) -> Extracted:
+def _zip(body: bytes, max_unpacked: int) -> Extracted:
     archive = zipfile.ZipFile(io.BytesIO(body))
     members = [info for info in archive.infolist() if not info.is_dir()][:MAX_ZIP_MEMBERS]
-    if sum(info.file_size for info in members) > MAX_ZIP_UNPACKED:
-        return Extracted(note="压缩包解压后过大，未提取")
-    texts, tables, skipped = [], [], []
+    texts, tables, skipped, notes = [], [], [], []
     for info in members:
         name = _member_name(info)
         extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
         if extension == "zip" or extension not in ATTACHMENT_EXTENSIONS:
             skipped.append(name)
             continue
-        inner = extract_attachment(archive.read(info), extension)
+        inner = extract_attachment(archive.read(info), extension, max_unpacked)
         texts.append(f"【{name}】\n{inner.text}")
         tables += inner.tables
-    note = f"压缩包中未提取: {', '.join(skipped)}" if skipped else None
-    return Extracted(text="\n".join(texts), tables=tables, note=note)
+        if inner.note:
+            notes.append(f"{name}: {inner.note}")
+    if skipped:
+        notes.insert(0, f"压缩包中未提取: {', '.join(skipped)}")
+    return Extracted(text="\n".join(texts), tables=tables, note="；".join(notes) or None)
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
@@ -230,8 +326,9 @@ def _tidy(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+_ZIP_KINDS = frozenset(("docx", "xlsx", "ofd", "zip"))
+_UNPACKING_READERS = {"pdf": _pdf, "zip": _zip}
 _READERS = {
-    "pdf": _pdf,
     "docx": _docx,
     "xlsx": _xlsx,
     "xls": _xls,
@@ -240,7 +337,6 @@ _READERS = {
     "html": _html,
     "rtf": _rtf,
     "ofd": _ofd,
-    "zip": _zip,
     "ole": _ole,
     "doc": _unknown_doc,
     "wps": _unknown_wps,

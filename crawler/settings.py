@@ -62,7 +62,13 @@ DUPEFILTER_CLASS = "crawler.dupefilter.SeenUrlFilter"
 # Scrapy's check of callbacks for "return value in a generator" re-parses the source on
 # every response (its cache is keyed by the bound method, new for each request)
 WARN_ON_GENERATOR_RETURN_VALUE = False
-ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+# attachments get their text in worker processes (crawler.extract_worker) before they are stored
+ITEM_PIPELINES = {"crawler.extract_worker.AttachmentTextPipeline": 200, "crawler.pipelines.StorePipeline": 300}
+# the pipeline awaits its worker threads through asyncio
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+# responses whose items are still in the pipeline count here; past it Scrapy starts no new
+# download, so the default 5 MB would stop the crawl while one large attachment is extracted
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 64 * 1024 * 1024
 EXTENSIONS = {
     "crawler.progress.Progress": 500,
     # never used by a nightly crawl; each would still be imported and set up

@@ -236,6 +236,12 @@ class CrawlSettings:
     retries: int = setting(integer(0), 3)
     # > 0: the crawler reads 0 as "no limit"
     max_attachment_mb: float = setting(number(0, above=True), 20.0)
+    # an attachment whose parts unpack to more is a decompression bomb
+    max_unpacked_mb: float = setting(number(1), 200.0)
+    # text extraction time per attachment
+    attachment_seconds: float = setting(number(1), 60.0)
+    # address space of the extraction worker; below ~100 MB Python itself cannot start
+    attachment_memory_mb: float = setting(number(128), 400.0)
     allow_private_addresses: bool = setting(boolean, False)
     # host names or networks that may be crawled although they are private
     allowed_networks: tuple[str, ...] = setting(list_of(network), ())

@@ -32,7 +32,7 @@ from twisted.internet.defer import CancelledError
 from twisted.internet.error import ConnectError, DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.web._newclient import ResponseFailed
 
-from crawler.attachments import extract_attachment, sniff
+from crawler.attachments import sniff
 from crawler.extract import EXTRACTOR_VERSION, Link, extract_page
 from crawler.items import DocumentItem, FetchErrorItem, ReusedItem
 from crawler.middlewares import OFFSITE, PRIVATE
@@ -167,17 +167,14 @@ class PortalSpider(scrapy.Spider):
         yield from self._follow(links, url, page.published_on)
 
     def _attachment(self, response, url: str, digest: str) -> DocumentItem:
+        """The attachment without its text: crawler.extract_worker fills that in out of the reactor."""
         extension = self._extension(response, url)
-        extracted = extract_attachment(response.body, extension)
         meta = response.meta
         return DocumentItem(
             **self._common(response, url, "attachment"),
             title=_attachment_title(meta.get("link_text"), self._filename(response, url)),
             published_on=meta.get("parent_published"),
             published_source="parent" if meta.get("parent_published") else None,
-            text=extracted.text,
-            tables=extracted.tables,
-            extraction_note=extracted.note,
             body=response.body,
             sha256=digest,
             extension=extension,
