@@ -11,6 +11,7 @@ from pathlib import Path
 from fazhi.config import Config, ConfigError, load_config, parse_config
 from fazhi.jobs import JobError, check_step, crawl_step, nightly, prepare_out_dir, report_step, today_in_china
 from fazhi.sample_portal import NIGHTS, serve_portal
+from fazhi.signals import raise_on_stop_signals, signal_of
 from storage.db import DEFAULT_DB_URL, StoreError
 
 # the sample portal's cases are written for this day (see tests/fixtures/html/CASES.md)
@@ -22,14 +23,17 @@ SAMPLE_CONFIG = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "po
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    raise_on_stop_signals()
     try:
         return args.handler(args)
     except (ConfigError, StoreError, JobError) as error:
         print(f"fazhi: {error}", file=sys.stderr)
         return 1 if isinstance(error, JobError) else 2
-    except KeyboardInterrupt:
-        print("fazhi: 已中断", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as interrupt:
+        # 128 + the signal, as a shell reports it: 143 for SIGTERM, 130 for Ctrl-C
+        stop_signal = signal_of(interrupt)
+        print(f"fazhi: 收到 {stop_signal.name}，已停止", file=sys.stderr)
+        return 128 + stop_signal
 
 
 def _parser() -> argparse.ArgumentParser:
