@@ -6,9 +6,10 @@ Every scenario in SCENARIOS crawls the same local portal into its own store with
 a jobdir: each of its steps starts `fazhi crawl` (a real parent process with its
 crawler child) and disturbs it, then the job is started again until it completes.
 The result is compared with an uninterrupted crawl: documents lost, documents
-stored twice, findings whose status differs, crawler children that outlived their
-parent, temporary folders left behind. All must be 0. "refetched" is what the
-faults cost: requests beyond those of the uninterrupted crawl.
+stored twice, findings whose status differs, requests the server got from a
+crawler child after its parent died ("orphan requests"), temporary folders left
+behind. All must be 0. "refetched" is what the faults cost: requests beyond
+those of the uninterrupted crawl.
 
 A new scenario is a name, a sentence and its steps; a step is any function of the
 Job (see kill() for one), so outages, bombs or traps can alter job.server's routes.
@@ -65,7 +66,7 @@ class Job:
         )
         self.baseline_requests = baseline_requests
         self.first_request = len(server.paths())
-        self.orphans = 0
+        self.orphan_requests = 0
 
     def start(self) -> subprocess.Popen:
         return subprocess.Popen(
@@ -85,13 +86,14 @@ class Job:
         return int((self.jobdir / "child.pid").read_text())
 
     def reap(self, child: int) -> None:
-        """Counts a crawler child still alive after its parent, and ends it so the benchmark goes on."""
+        """Counts the requests a crawler child made after its parent died, then makes sure it is gone."""
+        parent_died_at = self.requests()
         deadline = time.monotonic() + GONE_WITHIN
         while _alive(child) and time.monotonic() < deadline:
             time.sleep(0.05)
         if _alive(child):
-            self.orphans += 1
             os.kill(child, signal.SIGKILL)
+        self.orphan_requests += self.requests() - parent_died_at
 
     def complete(self) -> int:
         """Starts the job until a crawl completes (three tries at most); the id of its last run."""
@@ -155,7 +157,7 @@ def main() -> None:
         requests = baseline.requests()
         print(f"uninterrupted: {len(expected.documents)} documents, {requests} requests, "
               f"{len(expected.findings)} findings\n")
-        print(f"{'scenario':18} {'lost':>5} {'twice':>6} {'flipped':>8} {'orphans':>8} {'temp left':>10} {'refetched':>10}  what")
+        print(f"{'scenario':18} {'lost':>5} {'twice':>6} {'flipped':>8} {'orphan requests':>16} {'temp left':>10} {'refetched':>10}  what")
         for scenario in scenarios:
             job = Job(server, Path(folder) / scenario.name, requests, max_pages)
             for step in scenario.steps:
@@ -165,7 +167,7 @@ def main() -> None:
             twice = sum(count - 1 for count in Counter(got.documents).values())
             flipped = sum(got.findings.get(key) != expected.findings.get(key) for key in expected.findings | got.findings)
             temp_left = len(list(job.temp.iterdir()))
-            print(f"{scenario.name:18} {lost:5} {twice:6} {flipped:8} {job.orphans:8} {temp_left:10} "
+            print(f"{scenario.name:18} {lost:5} {twice:6} {flipped:8} {job.orphan_requests:16} {temp_left:10} "
                   f"{job.requests() - requests:10}  {scenario.about}"
                   + ("" if got.status == "checked" else f"  [run {got.status}]"))
 
