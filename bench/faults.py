@@ -44,6 +44,7 @@ from storage.models import Document, Finding, Run  # noqa: E402
 
 AS_OF = dt.date(2021, 9, 30)  # the synthetic portal's dates end here
 GONE_WITHIN = 30.0  # seconds a crawler child may take to die after its parent
+COLUMNS = ("lost", "twice", "flipped", "orphan requests", "temp left", "refetched")
 
 
 class Job:
@@ -157,19 +158,26 @@ def main() -> None:
         requests = baseline.requests()
         print(f"uninterrupted: {len(expected.documents)} documents, {requests} requests, "
               f"{len(expected.findings)} findings\n")
-        print(f"{'scenario':18} {'lost':>5} {'twice':>6} {'flipped':>8} {'orphan requests':>16} {'temp left':>10} {'refetched':>10}  what")
+        print(f"{'scenario':18}" + "".join(f"{column:>{len(column) + 2}}" for column in COLUMNS) + "  what")
         for scenario in scenarios:
             job = Job(server, Path(folder) / scenario.name, requests, max_pages)
             for step in scenario.steps:
                 step(job)
             got = outcome(job, job.complete())
-            lost = len(set(expected.documents) - set(got.documents))
-            twice = sum(count - 1 for count in Counter(got.documents).values())
-            flipped = sum(got.findings.get(key) != expected.findings.get(key) for key in expected.findings | got.findings)
-            temp_left = len(list(job.temp.iterdir()))
-            print(f"{scenario.name:18} {lost:5} {twice:6} {flipped:8} {job.orphan_requests:16} {temp_left:10} "
-                  f"{job.requests() - requests:10}  {scenario.about}"
-                  + ("" if got.status == "checked" else f"  [run {got.status}]"))
+            figures = compare(expected, got, job, requests)
+            print(f"{scenario.name:18}" + "".join(f"{figures[column]:>{len(column) + 2}}" for column in COLUMNS)
+                  + f"  {scenario.about}" + ("" if got.status == "checked" else f"  [run {got.status}]"))
+
+
+def compare(expected: Outcome, got: Outcome, job: Job, requests: int) -> dict[str, int]:
+    return {
+        "lost": len(set(expected.documents) - set(got.documents)),
+        "twice": sum(count - 1 for count in Counter(got.documents).values()),
+        "flipped": sum(got.findings.get(key) != expected.findings.get(key) for key in expected.findings | got.findings),
+        "orphan requests": job.orphan_requests,
+        "temp left": len(list(job.temp.iterdir())),
+        "refetched": job.requests() - requests,
+    }
 
 
 @dataclass

@@ -109,7 +109,10 @@ class PortalSpider(scrapy.Spider):
             depth = depths[document.url] + 1
             if document.kind != "page" or document.sha256 is None or (limit and depth > limit):
                 continue
-            links = json.loads(zlib.decompress(document.links)) if document.links else self._links_from_snapshot(document.url, document.sha256)
+            if document.links is not None:
+                links = json.loads(zlib.decompress(document.links))
+            else:
+                links = self._links_from_snapshot(document.url, document.sha256)
             for request in self._follow(links, document.url, document.published_on):
                 request.meta["depth"] = depth
                 request.priority = -depth * priority  # as DepthMiddleware would have queued it
