@@ -1,27 +1,38 @@
-"""The crawl itself, in its own process: ``python -m crawler.child JOB RESULT``.
+"""The crawl itself, in its own process: ``python -m crawler.child RESULT_FD``.
 
-JOB is a pickle written by crawler.runner; RESULT receives {"finish_reason", "error"}.
+The job, a pickle written by crawler.runner, comes on stdin; {"finish_reason",
+"error"} goes back through the pipe RESULT_FD. The child dies with its parent: a
+crawl nobody records must not go on fetching the county's site.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
+import os
 import pickle
+import signal
 import sys
+import threading
+import time
 import traceback
-from pathlib import Path
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+WATCHDOG_INTERVAL = 1.0
 
 
-def main(job_path: str, result_path: str) -> int:
+def main(result_fd: int) -> int:
     outcome = {"finish_reason": None, "error": None}
     try:
+        job = pickle.loads(sys.stdin.buffer.read())
+        _die_with_parent(job["parent_pid"])
+
         from scrapy.crawler import CrawlerProcess
 
         from crawler.pipelines import STORE_ERROR_STAT
         from crawler.runner import build_settings
         from crawler.spiders.portal import PortalSpider
 
-        job = pickle.loads(Path(job_path).read_bytes())
         settings = build_settings(job["config"], job["db_url"], job["run_id"], job["progress"], job["overrides"])
         process = CrawlerProcess(settings)
         _skip_unshown_records(settings["LOG_LEVEL"])
@@ -33,10 +44,28 @@ def main(job_path: str, result_path: str) -> int:
         outcome["finish_reason"] = crawler.stats.get_value("finish_reason")
         outcome["error"] = crawler.stats.get_value(STORE_ERROR_STAT) or outcome["error"]
     except BaseException as error:  # noqa: BLE001 - the parent needs one line whatever happened
-        outcome["error"] = f"{type(error).__name__}: {error}"
+        outcome["error"] = f"{type(error).__name__}: {error}"[:2000]
         traceback.print_exc()
-    Path(result_path).write_text(json.dumps(outcome))
+    with os.fdopen(result_fd, "w") as result:
+        result.write(json.dumps(outcome))
     return 0 if outcome["finish_reason"] else 1
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """The kernel kills this process when its parent dies (Linux); elsewhere, or should
+    that fail, a watchdog notices the parent is gone within a second."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # not Linux: the watchdog alone
+    threading.Thread(target=_watch_parent, args=(parent_pid,), name="parent-watchdog", daemon=True).start()
+
+
+def _watch_parent(parent_pid: int) -> None:
+    # checked once before the first sleep: the parent may have died before prctl took effect
+    while os.getppid() == parent_pid:
+        time.sleep(WATCHDOG_INTERVAL)
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _skip_unshown_records(level: str) -> None:
@@ -58,4 +87,4 @@ def _quiet_reported_failures() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    sys.exit(main(int(sys.argv[1])))

@@ -10,9 +10,9 @@ import json
 import os
 import pickle
 import shutil
+import signal
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -20,35 +20,53 @@ from scrapy.settings import Settings
 from sqlalchemy import func, select
 
 from fazhi.config import Config
+from fazhi.signals import Interrupted, signal_of
 from storage.db import finish_run, open_engine, session_factory, start_run
 from storage.models import Document, FetchError, Run
 
 RUN_STATE = "fazhi-run.json"
 # finish reasons of a crawl that went through; anything else could not complete
 COMPLETE = ("finished", "closespider_pagecount", "closespider_itemcount", "closespider_timeout")
+# seconds a stopped crawl gets to finish its downloads and save its queue (the systemd unit allows more)
+STOP_GRACE = 60.0
 
 
 def crawl(config: Config, db_url: str, *, progress: bool | None = None, overrides: dict | None = None) -> int:
-    """Crawl the configured sites; returns the run id (status crawled, or failed with a one-line error)."""
+    """Crawl the configured sites; returns the run id (status crawled, or failed with a one-line error).
+
+    SIGTERM or Ctrl-C stops the crawl gracefully, marks the run failed and raises
+    the interrupt again; a resume after a hard kill re-reads what the store holds.
+    """
     engine = open_engine(db_url)
     sessions = session_factory(engine)
     jobdir = Path(config.crawl.jobdir) if config.crawl.jobdir else None
     with sessions() as session:
         run = _resumable_run(session, jobdir) or start_run(session, config.county, config.crawl.start_urls)
-        if jobdir is not None:
-            jobdir.mkdir(parents=True, exist_ok=True)
-            (jobdir / RUN_STATE).write_text(json.dumps({"run_id": run.id}))
-        outcome = _run_child(config, db_url, run.id, _progress_mode(progress), overrides or {})
-        _count(session, run)
-        # an error with a complete finish: documents that could not be stored
-        if outcome.get("finish_reason") in COMPLETE and not outcome.get("error"):
-            finish_run(session, run, "crawled")
-            if jobdir is not None:
-                shutil.rmtree(jobdir, ignore_errors=True)
-        else:
-            finish_run(session, run, "failed", _failure_line(outcome, jobdir))
+        try:
+            _save_run_state(jobdir, run.id, scheduler_saved=False)
+            outcome = _run_child(config, db_url, run.id, _progress_mode(progress), overrides or {})
+        except KeyboardInterrupt as interrupt:
+            _finish(session, run, {"finish_reason": None, "signal": signal_of(interrupt)}, jobdir)
+            raise
+        _finish(session, run, outcome, jobdir)
     engine.dispose()
+    if outcome.get("signal"):
+        raise Interrupted(outcome["signal"])
     return run.id
+
+
+def _finish(session, run: Run, outcome: dict, jobdir: Path | None) -> None:
+    _count(session, run)
+    # an error with a complete finish: documents that could not be stored
+    if outcome.get("finish_reason") in COMPLETE and not outcome.get("error"):
+        finish_run(session, run, "crawled")
+        if jobdir is not None:
+            shutil.rmtree(jobdir, ignore_errors=True)
+        return
+    if outcome.get("finish_reason") == "shutdown":
+        # Scrapy wrote its queue and the spider's state only because it shut down cleanly
+        _save_run_state(jobdir, run.id, scheduler_saved=True)
+    finish_run(session, run, "failed", _failure_line(outcome, jobdir))
 
 
 def build_settings(config: Config, db_url: str, run_id: int, progress: str = "off", overrides: dict | None = None) -> Settings:
@@ -85,36 +103,91 @@ def build_settings(config: Config, db_url: str, run_id: int, progress: str = "of
 
 def _resumable_run(session, jobdir: Path | None) -> Run | None:
     """The run an interrupted crawl left in ``jobdir``, to be continued under the same id."""
-    if jobdir is None or not (jobdir / RUN_STATE).exists():
-        return None
-    try:
-        run = session.get(Run, json.loads((jobdir / RUN_STATE).read_text())["run_id"])
-    except (ValueError, KeyError):
-        run = None
+    state = _run_state(jobdir)
+    run = session.get(Run, state["run_id"]) if state else None
     if run is None or run.status not in ("running", "failed"):
-        shutil.rmtree(jobdir, ignore_errors=True)  # left over from a finished run: start afresh
+        if jobdir is not None:
+            shutil.rmtree(jobdir, ignore_errors=True)  # left over from a finished run: start afresh
         return None
+    if not state.get("scheduler_saved"):
+        _discard_scrapy_state(jobdir)
     run.status, run.error = "running", None
     session.commit()
     return run
 
 
+def _run_state(jobdir: Path | None) -> dict | None:
+    if jobdir is None:
+        return None
+    try:
+        state = json.loads((jobdir / RUN_STATE).read_text())
+    except (OSError, ValueError):
+        return None
+    return state if isinstance(state, dict) and isinstance(state.get("run_id"), int) else None
+
+
+def _save_run_state(jobdir: Path | None, run_id: int, *, scheduler_saved: bool) -> None:
+    if jobdir is None:
+        return
+    jobdir.mkdir(parents=True, exist_ok=True)
+    (jobdir / RUN_STATE).write_text(json.dumps({"run_id": run_id, "scheduler_saved": scheduler_saved}))
+
+
+def _discard_scrapy_state(jobdir: Path) -> None:
+    """After a hard kill Scrapy's queue chunks and spider state are stale or missing:
+    resuming from them silently skips pages. Without them the spider rebuilds what is
+    left to crawl from the documents the store already holds (PortalSpider.start)."""
+    for entry in jobdir.iterdir():
+        if entry.name == RUN_STATE:
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+
+
 def _run_child(config: Config, db_url: str, run_id: int, progress: str, overrides: dict[str, Any]) -> dict:
-    with tempfile.TemporaryDirectory(prefix="fazhi-crawl-") as folder:
-        job, result = Path(folder) / "job.pickle", Path(folder) / "result.json"
-        job.write_bytes(pickle.dumps({"config": config, "db_url": db_url, "run_id": run_id, "progress": progress, "overrides": overrides}))
-        if config.crawl.jobdir:
-            Path(config.crawl.jobdir, "child.pid").unlink(missing_ok=True)
-        process = subprocess.Popen([sys.executable, "-m", "crawler.child", str(job), str(result)], env=_child_env())
-        if config.crawl.jobdir:
-            Path(config.crawl.jobdir, "child.pid").write_text(str(process.pid))
+    """Runs the crawl child to its end; the job goes in on stdin and the result comes back
+    through a pipe, so a killed parent leaves no temporary files behind."""
+    job = pickle.dumps({"config": config, "db_url": db_url, "run_id": run_id, "progress": progress,
+                        "overrides": overrides, "parent_pid": os.getpid()})
+    pid_file = Path(config.crawl.jobdir, "child.pid") if config.crawl.jobdir else None
+    if pid_file is not None:
+        pid_file.unlink(missing_ok=True)
+    result_read, result_write = os.pipe()
+    try:
+        # its own session: a terminal's Ctrl-C reaches only this process, which stops the child once
+        process = subprocess.Popen([sys.executable, "-m", "crawler.child", str(result_write)], stdin=subprocess.PIPE,
+                                   pass_fds=(result_write,), env=_child_env(), start_new_session=True)
+    finally:
+        os.close(result_write)
+    with os.fdopen(result_read, "rb") as result:
+        code, stop_signal = _supervise(process, job, pid_file)
+        answer = result.read()
+    outcome = json.loads(answer) if answer else {"finish_reason": None, "error": None, "exit_status": code}
+    return outcome | ({"signal": stop_signal} if stop_signal else {})
+
+
+def _supervise(process: subprocess.Popen, job: bytes, pid_file: Path | None) -> tuple[int, int | None]:
+    """The child's exit status, and the stop signal this process received while it ran, if any."""
+    try:
+        if pid_file is not None:
+            pid_file.write_text(str(process.pid))
         try:
-            code = process.wait()
-        except KeyboardInterrupt:
-            code = process.wait()  # the child got the same Ctrl-C and shuts down cleanly
-        if result.exists():
-            return json.loads(result.read_text())
-        return {"finish_reason": None, "error": f"crawler process exited with status {code}"}
+            process.stdin.write(job)
+            process.stdin.close()
+        except BrokenPipeError:
+            pass  # the child died before reading its job; its exit status says why
+        return process.wait(), None
+    except KeyboardInterrupt as interrupt:
+        stop_signal = signal_of(interrupt)
+    process.send_signal(stop_signal)  # Scrapy's graceful stop: finishes downloads, saves the queue
+    try:
+        process.wait(STOP_GRACE)
+    except (subprocess.TimeoutExpired, KeyboardInterrupt):  # too slow, or a second signal: stop now
+        process.kill()
+        process.wait()
+    return process.returncode, stop_signal
 
 
 def _child_env() -> dict[str, str]:
@@ -134,9 +207,18 @@ def _count(session, run: Run) -> None:
 
 
 def _failure_line(outcome: dict, jobdir: Path | None) -> str:
+    resume = "；下次用同一 jobdir 抓取时接着抓，不丢不重" if jobdir else ""
+    if outcome.get("signal"):
+        return f"抓取被 {signal.Signals(outcome['signal']).name} 中断{resume}"
     if outcome.get("finish_reason") == "shutdown":
-        resume = "; the next crawl with the same jobdir resumes it" if jobdir else ""
-        return f"crawl interrupted before it finished{resume}"
+        return f"抓取在完成前被中断{resume}"
+    code = outcome.get("exit_status")
+    if code is not None and code < 0:
+        name = signal.Signals(-code).name
+        cause = "（系统内存不足时会这样结束它）" if -code == signal.SIGKILL else ""
+        return f"抓取进程被 {name} 结束{cause}{resume}"
+    if code is not None:
+        return f"抓取进程异常退出（状态 {code}）{resume}"
     error = outcome.get("error") or f"crawl ended early ({outcome.get('finish_reason')})"
     return " ".join(str(error).split())[:500]
 

@@ -21,6 +21,7 @@ from fazhi.jobs import (
     today_in_china,
 )
 from fazhi.sample_portal import NIGHTS, serve_portal
+from fazhi.signals import raise_on_stop_signals, signal_of
 from reports.publish import nights_folder
 from storage.db import DEFAULT_DB_URL, StoreError
 from storage.locks import Busy, store_lock
@@ -38,6 +39,7 @@ EXIT_BUSY = 4
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    raise_on_stop_signals()
     try:
         return args.handler(args)
     except (ConfigError, StoreError, JobError) as error:
@@ -46,9 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     except Busy as error:
         print(f"fazhi: {error}", file=sys.stderr)
         return EXIT_BUSY
-    except KeyboardInterrupt:
-        print("fazhi: 已中断", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as interrupt:
+        # 128 + the signal, as a shell reports it: 143 for SIGTERM, 130 for Ctrl-C
+        stop_signal = signal_of(interrupt)
+        print(f"fazhi: 收到 {stop_signal.name}，已停止", file=sys.stderr)
+        return 128 + stop_signal
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -49,7 +49,7 @@ def test_interrupted_crawl_resumes_without_losing_or_repeating_documents(tmp_pat
         with session_factory(open_engine(db_url))() as session:
             interrupted = session.get(Run, outcome["run"])
             stored_before = session.scalar(select(func.count()).select_from(Document).where(Document.run_id == interrupted.id))
-        assert interrupted.status == "failed" and "interrupted" in interrupted.error
+        assert interrupted.status == "failed" and "中断" in interrupted.error
         assert 0 < stored_before < 1 + SECTIONS * (1 + ARTICLES)
 
         resumed = crawl(config, db_url, progress=False, overrides=FAST)

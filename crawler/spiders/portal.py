@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
@@ -27,6 +29,7 @@ from scrapy.exceptions import (
     ResponseDataLossError,
 )
 from scrapy.spidermiddlewares.httperror import HttpError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twisted.internet.defer import CancelledError
 from twisted.internet.error import ConnectError, DNSLookupError, TCPTimedOutError, TimeoutError
@@ -37,9 +40,10 @@ from crawler.extract import EXTRACTOR_VERSION, Link, extract_page
 from crawler.items import DocumentItem, FetchErrorItem, ReusedItem
 from crawler.middlewares import OFFSITE, PRIVATE
 from crawler.soft_errors import soft_error
-from crawler.store import Previous, create_tables, previous_documents
+from crawler.store import PageLinks, Previous, create_tables, previous_documents
 from crawler.urls import canonical_url, extension_of, in_domains, is_attachment_url, is_skipped, is_trap
 from storage.db import load_snapshot, open_engine
+from storage.models import Document, FetchError
 
 _ATTACHMENT_TYPES = re.compile(r"pdf|msword|officedocument|ms-excel|ms-works|wps|ofd|zip|octet-stream|rtf|kswps|\bet\b")
 _GENERIC_LINK_TEXT = re.compile(r"^(?:附件\d*[:：]?|点击)?(?:下载|查看|附件|打开|详情|原文)?(?:附件)?$")
@@ -75,9 +79,46 @@ class PortalSpider(scrapy.Spider):
         return self.state
 
     async def start(self):
+        if not self._state():  # no saved state: a fresh crawl, or a resume after a hard kill
+            for request in self._resume_from_store():
+                yield request
         for url in self.config.crawl.start_urls:
             request = self._follow_one(Link(url, ""), parent=None, published=None)
             if request is not None:
+                yield request
+
+    def _resume_from_store(self) -> Iterator[scrapy.Request]:
+        """What is left to crawl of this run, rebuilt from the documents already stored.
+
+        After a hard kill Scrapy's queue is gone (runner discards it) and pages fetched
+        but not yet committed are lost: every stored URL counts as seen and the stored
+        pages' links are followed again, at the depth the page had, so the crawl reaches
+        what an uninterrupted one would and fetches no stored document twice."""
+        run_id = self.settings.getint("FAZHI_RUN_ID")
+        documents = self.session.execute(
+            select(Document.url, Document.kind, Document.sha256, Document.parent_url, Document.published_on, PageLinks.links)
+            .outerjoin(PageLinks, (PageLinks.url == Document.url) & (PageLinks.sha256 == Document.sha256))
+            .where(Document.run_id == run_id)
+        ).all()
+        failed = self.session.scalars(select(FetchError.url).where(FetchError.run_id == run_id)).all()
+        self.session.rollback()
+        seen = self.seen
+        seen.update(document.url for document in documents)
+        seen.update(failed)
+        self._state()["scheduled"] = len(seen)
+        depths = _depths({document.url: document.parent_url for document in documents})
+        limit, priority = self.settings.getint("DEPTH_LIMIT"), self.settings.getint("DEPTH_PRIORITY")
+        for document in documents:
+            depth = depths[document.url] + 1
+            if document.kind != "page" or document.sha256 is None or (limit and depth > limit):
+                continue
+            if document.links is not None:
+                links = json.loads(zlib.decompress(document.links))
+            else:
+                links = self._links_from_snapshot(document.url, document.sha256)
+            for request in self._follow(links, document.url, document.published_on):
+                request.meta["depth"] = depth
+                request.priority = -depth * priority  # as DepthMiddleware would have queued it
                 yield request
 
     def closed(self, reason):
@@ -316,6 +357,21 @@ class PortalSpider(scrapy.Spider):
             return
         reason, status = _failure_reason(failure)
         yield FetchErrorItem(url=url, reason=reason, http_status=status)
+
+
+def _depths(parents: dict[str, str | None]) -> dict[str, int]:
+    """Link depth of each stored URL, counted along the pages that first linked to it."""
+    depths: dict[str, int] = {}
+    for url in parents:
+        chain, current = [], url
+        while current in parents and current not in depths and current not in chain:
+            chain.append(current)
+            current = parents[current]
+        depth = depths.get(current, -1)  # a start page, or a parent the store lacks, begins at 0
+        for linked in reversed(chain):
+            depth += 1
+            depths[linked] = depth
+    return depths
 
 
 def _failure_reason(failure) -> tuple[str, int | None]:
