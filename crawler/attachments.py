@@ -29,7 +29,7 @@ MAX_TEXT_CHARS = 2_000_000
 MAX_ROWS = 5000
 MAX_PDF_PAGES = 200
 MAX_ZIP_MEMBERS = 50
-MAX_UNPACKED = 200 * 1024 * 1024  # bytes all of an attachment's compressed parts may unpack to
+MAX_UNPACKED = 100 * 1024 * 1024  # bytes all of an attachment's compressed parts may unpack to
 # Office XML compresses 5–20×, a bomb 300–1000×; small members may be as compressible as they like
 MAX_RATIO = 100
 RATIO_FLOOR = 10 * 1024 * 1024

@@ -237,7 +237,7 @@ class CrawlSettings:
     # > 0: the crawler reads 0 as "no limit"
     max_attachment_mb: float = setting(number(0, above=True), 20.0)
     # an attachment whose parts unpack to more is a decompression bomb
-    max_unpacked_mb: float = setting(number(1), 200.0)
+    max_unpacked_mb: float = setting(number(1), 100.0)
     # text extraction time per attachment
     attachment_seconds: float = setting(number(1), 60.0)
     # address space of the extraction worker; below ~100 MB Python itself cannot start

@@ -19,7 +19,7 @@ from crawler.testing import FAST, local_config, minimal_pdf
 from storage.db import open_engine, run_documents, session_factory
 from storage.models import Run
 
-BOMB = "附件解压后超过 200 MB（压缩炸弹），未提取文本"
+BOMB = "附件解压后超过 100 MB（压缩炸弹），未提取文本"
 
 
 def small_docx(text: str) -> bytes:
