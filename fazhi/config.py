@@ -35,6 +35,9 @@ class CrawlSettings:
     retries: int = 3
     max_attachment_mb: float = 20.0
     allow_private_addresses: bool = False
+    allowed_networks: tuple[str, ...] = ()
+    max_pages_per_section: int = 5000
+    max_pages_per_pattern: int = 10000
     jobdir: str | None = None
     http_cache: bool = False
 
@@ -134,7 +137,8 @@ def _crawl(table: dict[str, Any]) -> CrawlSettings:
     unknown = set(table) - known - {"start_urls", "allowed_domains"}
     if unknown:
         raise ConfigError(f"crawl 中有未知的设置: {', '.join(sorted(unknown))}")
-    options = {key: _option(key, table[key]) for key in known if key in table}
+    options = {key: _option(key, table[key]) for key in known - {"allowed_networks"} if key in table}
+    options["allowed_networks"] = tuple(_strings(table.get("allowed_networks"), "crawl.allowed_networks"))
     settings = CrawlSettings(start_urls=start_urls, allowed_domains=domains, **options)
     if settings.concurrency_per_domain < 1 or settings.max_pages < 1 or settings.delay < 0:
         raise ConfigError("crawl.concurrency_per_domain 与 crawl.max_pages 须为正数，crawl.delay 不能为负")
