@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware as ScrapyMetaRefresh
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.urls import Scope
+from crawler.urls import Scope, canonical_url
 
 OFFSITE = "offsite"
 PRIVATE = "private address"
@@ -56,7 +56,7 @@ class VolatileParamMiddleware:
     def process_request(self, request):
         spider = self.crawler.spider
         stable = spider.stable_url(request.url)
-        if stable == request.url:
+        if stable == canonical_url(request.url):
             return None
         if stable in spider.seen:
             raise IgnoreRequest(REPEATED)

@@ -31,12 +31,12 @@ from twisted.internet.error import ConnectError, DNSLookupError, TCPTimedOutErro
 from twisted.web._newclient import ResponseFailed
 
 from crawler.attachments import extract_attachment, sniff
+from crawler.cms import is_pager_text, pager_family
 from crawler.extract import Link, extract_page
+from crawler.frontier import PagerFamilies
 from crawler.items import DocumentItem, FetchErrorItem, ReusedItem
 from crawler.middlewares import OFFSITE, PRIVATE, REPEATED
 from crawler.store import Previous, create_tables, previous_documents
-from crawler.cms import is_pager_text, pager_family
-from crawler.frontier import PagerFamilies
 from crawler.urls import (
     Scope,
     VolatileParams,
@@ -64,7 +64,7 @@ class PortalSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         spider.config = settings["FAZHI_CONFIG"]
-        spider._scope = Scope.of(spider.config.crawl)
+        spider.scope = Scope.of(spider.config.crawl)
         spider.max_pages = settings.getint("FAZHI_MAX_PAGES")
         spider.attachment_bytes = settings.getint("FAZHI_MAX_ATTACHMENT_BYTES")
         spider.engine = open_engine(settings["FAZHI_DB_URL"])
@@ -270,7 +270,7 @@ class PortalSpider(scrapy.Spider):
             return None
         if url in self.seen or not url.startswith(("http://", "https://")):
             return None
-        if not self._scope.in_scope(url) or is_skipped(url) or is_trap(url):
+        if not self.scope.in_scope(url) or is_skipped(url) or is_trap(url):
             return None
         state = self._state()
         if state.get("scheduled", 0) >= self.max_pages or not self._within_caps(url, state):
