@@ -5,7 +5,9 @@ dataproxy totalRecord); a broken or hostile site claims far more pages than it h
 and past the end every page shows the same entries again, or none. So the pages of
 one list (a family: the same URL but for the page number) are released a few at a
 time, in page order: more while pages bring item links not seen before, and none
-once DRY_PAGES answered pages in a row brought nothing new.
+once DRY_PAGES answered pages in a row brought nothing new. The highest page a list
+names (its 尾页) goes with the first pages: one request, and a list whose middle
+pages fail still has its end read.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ class Family:
     offered: set[str] = field(default_factory=set)
     allowance: int = FIRST_PAGES
     dry: int = 0
+    last: tuple[int, str] | None = None  # the highest page announced, until it is released
+    last_released: bool = False
 
     @property
     def stopped(self) -> bool:
@@ -41,6 +45,8 @@ class PagerFamilies:
             return
         family.offered.add(url)
         heapq.heappush(family.waiting, (number, url))
+        if family.last is None or number > family.last[0]:
+            family.last = (number, url)
 
     def answered(self, key: tuple, new_items: int) -> None:
         """A page of the family was read and linked to ``new_items`` items not seen before."""
@@ -58,6 +64,10 @@ class PagerFamilies:
         family = self.families.get(key)
         if family is None or family.stopped or family.allowance <= 0 or not family.waiting:
             return None
+        # the end takes the first release's last place
+        if not family.last_released and family.last is not None and (family.allowance == 1 or len(family.waiting) == 1):
+            family.last_released = True
+            return family.last[1]
         return heapq.heappop(family.waiting)[1]
 
     def spent(self, key: tuple) -> None:
