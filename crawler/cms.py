@@ -152,9 +152,11 @@ def _int(match: re.Match | None, default: int) -> int:
 
 # ---- static numbered pagers ---------------------------------------------------------
 
-_NUMBERED_FILE = re.compile(r"^(?P<stem>[A-Za-z][\w-]*?)_(?P<n>\d{1,4})\.(?P<ext>s?html?|jsp|php|aspx?)$")
+_NUMBERED_FILE = re.compile(r"^(?P<stem>[A-Za-z][\w-]*?)_(?P<n>\d{1,6})\.(?P<ext>s?html?|jsp|php|aspx?)$")
 PAGE_PARAMS = ("page", "pageno", "pageindex", "pagenum", "page_no", "curpage", "currentpage", "pn", "p", "cpage")
-_PAGER_TEXT = re.compile(r"^(?:\d{1,4}|\[\d{1,4}\]|下一?页|上一?页|尾页|末页|最后一?页|首页|第一页|next|last|prev|>|>>|»|›|<|<<|«|‹)$", re.I)
+# parameters that number list pages: past a list's end they all show the same page, and that is no trap
+PAGING_PARAMS = frozenset(PAGE_PARAMS) | _PAGING_PARAMS
+_PAGER_TEXT = re.compile(r"^(?:\d{1,6}|\[\d{1,6}\]|下一?页|上一?页|尾页|末页|最后一?页|首页|第一页|next|last|prev|>|>>|»|›|<|<<|«|‹)$", re.I)
 
 
 def numbered_pages(url: str, links: Iterable[tuple[str, str]]) -> list[str]:
@@ -192,6 +194,22 @@ def _page_family(target: str) -> tuple[tuple, int] | None:
     if match and not parts.query:
         return ("file", parts.scheme, parts.netloc, folder, match["stem"], match["ext"]), int(match["n"])
     return None
+
+
+def pager_family(url: str) -> tuple[tuple, int] | None:
+    """(the list a generated list page belongs to, its page number), for numbered pages and dataproxy groups."""
+    parts = urlsplit(url)
+    if parts.path.endswith("dataproxy.jsp"):
+        query = {key.lower(): value for key, value in parse_qsl(parts.query)}
+        start = query.get("startrecord", "")
+        if start.isdigit():
+            return ("proxy", parts.scheme, parts.netloc, parts.path, tuple(_column_params(parts.query))), int(start)
+    return _page_family(url)
+
+
+def is_pager_text(text: str) -> bool:
+    """Link text of a pager entry: empty (a page a script announces), a number or a pager word."""
+    return not text.strip() or bool(_PAGER_TEXT.match(text.strip()))
 
 
 def _same_list(key: tuple, url: str) -> bool:

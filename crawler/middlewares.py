@@ -8,34 +8,60 @@ from urllib.parse import urlsplit
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware as ScrapyMetaRefresh
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.urls import in_domains, is_private_host
+from crawler.urls import Scope, canonical_url
 
 OFFSITE = "offsite"
 PRIVATE = "private address"
+REPEATED = "repeated under a random parameter"
 
 
 class ScopeMiddleware:
-    """Refuse any request, redirects included, outside allowed_domains or to private networks.
+    """Refuse any request, redirects included, outside the scope or to special-use addresses.
 
     Links are filtered in the spider already; this catches redirects and robots.txt
-    fetches, so the crawler can never be led off the configured sites.
+    fetches, so the crawler can never be led off the configured sites, onto another
+    port of them, or into a local network or a cloud's metadata service. Host names
+    are resolved here, before Scrapy connects, and judged by every address they have.
     """
 
-    def __init__(self, domains: tuple[str, ...], allow_private: bool):
-        self.domains = domains
-        self.allow_private = allow_private
+    def __init__(self, scope: Scope):
+        self.scope = scope
 
     @classmethod
     def from_crawler(cls, crawler):
-        config = crawler.settings["FAZHI_CONFIG"]
-        return cls(config.crawl.allowed_domains, crawler.settings.getbool("FAZHI_ALLOW_PRIVATE"))
+        return cls(Scope.of(crawler.settings["FAZHI_CONFIG"].crawl))
 
     def process_request(self, request):
-        if not in_domains(request.url, self.domains):
+        if not self.scope.in_scope(request.url):
             raise IgnoreRequest(OFFSITE)
-        if not self.allow_private and is_private_host(urlsplit(request.url).hostname or ""):
+        if self.scope.refuses_address(urlsplit(request.url).hostname or ""):
             raise IgnoreRequest(PRIVATE)
         return None
+
+
+class VolatileParamMiddleware:
+    """Fetch a link scheduled with a random parameter under its stable URL, once.
+
+    The spider learns that a parameter changes on every visit only after a few
+    visits; the links it scheduled before that would each still be fetched.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request):
+        spider = self.crawler.spider
+        stable = spider.stable_url(request.url)
+        if stable == canonical_url(request.url):
+            return None
+        if stable in spider.seen:
+            raise IgnoreRequest(REPEATED)
+        spider.seen.add(stable)
+        return request.replace(url=stable)
 
 
 class BackoffMiddleware:

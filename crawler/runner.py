@@ -89,7 +89,6 @@ def build_settings(config: Config, db_url: str, run_id: int, progress: str = "of
             "HTTPCACHE_ENABLED": crawl.http_cache,
             "FAZHI_MAX_PAGES": crawl.max_pages,
             "FAZHI_MAX_ATTACHMENT_BYTES": int(crawl.max_attachment_mb * 1024 * 1024),
-            "FAZHI_ALLOW_PRIVATE": crawl.allow_private_addresses,
             "FAZHI_CONFIG": config,
             "FAZHI_DB_URL": db_url,
             "FAZHI_RUN_ID": run_id,

@@ -46,6 +46,7 @@ HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
 # nightly re-crawl of unchanged pages spends: only the ones that do work for us run.
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ScopeMiddleware": 50,
+    "crawler.middlewares.VolatileParamMiddleware": 55,
     "crawler.middlewares.BackoffMiddleware": 60,
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,  # ScopeMiddleware does its work
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,  # no site needs a password

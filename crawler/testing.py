@@ -6,6 +6,8 @@ from typing import Any
 
 from fazhi.config import Config, parse_config
 
+LOOPBACK = "127.0.0.1/32"  # fixture servers listen here and nowhere else
+
 # politeness off for local fixture servers only: never for a real county site
 FAST: dict[str, Any] = {
     "AUTOTHROTTLE_ENABLED": False,
@@ -16,8 +18,8 @@ FAST: dict[str, Any] = {
 
 
 def local_config(start_url: str, units: list[dict] | None = None, county: str = "测试县", **crawl: Any) -> Config:
-    """A configuration that crawls a site on 127.0.0.1 (private addresses allowed, no delay)."""
-    options = {"delay": 0, "retries": 1, "timeout": 10, "allow_private_addresses": True} | crawl
+    """A configuration that crawls a site on 127.0.0.1 (that address allowed, no delay)."""
+    options = {"delay": 0, "retries": 1, "timeout": 10, "allowed_networks": [LOOPBACK]} | crawl
     return parse_config(
         {
             "county": {"name": county},

@@ -245,6 +245,9 @@ class CrawlSettings:
     allow_private_addresses: bool = setting(boolean, False)
     # host names or networks that may be crawled although they are private
     allowed_networks: tuple[str, ...] = setting(list_of(network), ())
+    # most pages taken from one URL directory, and from one URL shape (numbers blanked)
+    max_pages_per_section: int = setting(integer(1), 5000)
+    max_pages_per_pattern: int = setting(integer(1), 10000)
     jobdir: str | None = setting(nonblank, None)
     http_cache: bool = setting(boolean, False)
 

@@ -188,7 +188,7 @@ def test_scope_offsite_links_redirects_traps_and_session_ids(tmp_path):
 
 def test_private_addresses_are_refused_unless_allowed(tmp_path):
     with SiteServer(routes={"/": html("<h1>首页首页</h1>")}) as server:
-        run, docs, errors = run_crawl(server, tmp_path, allow_private_addresses=False)
+        run, docs, errors = run_crawl(server, tmp_path, allowed_networks=[])
         paths = server.paths()
     assert run.status == "crawled" and not docs and not paths
     assert "内网" in errors["/"].reason

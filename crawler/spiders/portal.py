@@ -36,12 +36,24 @@ from twisted.internet.error import ConnectError, DNSLookupError, TCPTimedOutErro
 from twisted.web._newclient import ResponseFailed
 
 from crawler.attachments import sniff
+from crawler.cms import is_pager_text, pager_family
 from crawler.extract import EXTRACTOR_VERSION, Link, extract_page
+from crawler.frontier import PagerFamilies
 from crawler.items import DocumentItem, FetchErrorItem, ReusedItem
-from crawler.middlewares import OFFSITE, PRIVATE
+from crawler.middlewares import OFFSITE, PRIVATE, REPEATED
 from crawler.soft_errors import soft_error
 from crawler.store import PageLinks, Previous, create_tables, previous_documents
-from crawler.urls import canonical_url, extension_of, in_domains, is_attachment_url, is_skipped, is_trap
+from crawler.urls import (
+    Scope,
+    VolatileParams,
+    canonical_url,
+    extension_of,
+    is_attachment_url,
+    is_skipped,
+    is_trap,
+    url_pattern,
+    url_section,
+)
 from storage.db import load_snapshot, open_engine
 from storage.models import Document, FetchError
 
@@ -59,6 +71,7 @@ class PortalSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         spider.config = settings["FAZHI_CONFIG"]
+        spider.scope = Scope.of(spider.config.crawl)
         spider.max_pages = settings.getint("FAZHI_MAX_PAGES")
         spider.attachment_bytes = settings.getint("FAZHI_MAX_ATTACHMENT_BYTES")
         spider.engine = open_engine(settings["FAZHI_DB_URL"])
@@ -205,7 +218,7 @@ class PortalSpider(scrapy.Spider):
             sha256=digest,
             links=links,
         )
-        yield from self._follow(links, url, page.published_on)
+        yield from self._follow(links, url, page.published_on, page.text)
 
     def _attachment(self, response, url: str, digest: str) -> DocumentItem:
         """The attachment without its text: crawler.extract_worker fills that in out of the reactor."""
@@ -293,26 +306,57 @@ class PortalSpider(scrapy.Spider):
 
     # ---- requests ---------------------------------------------------------------
 
-    def _follow(self, links: Iterable[list], parent: str, published: dt.date | None) -> Iterator[scrapy.Request]:
-        seen = self.seen
-        for target, text, list_date in links:
-            if target in seen:  # a seen URL is canonical already; most links of a page are seen
-                continue
-            request = self._follow_one(Link(target, text, _date(list_date)), parent, published)
+    def _follow(self, links: Iterable[list], parent: str, published: dt.date | None, text: str = "") -> Iterator[scrapy.Request]:
+        """Requests for a page's new links; its list pages only as far as the list keeps showing new items."""
+        seen, families = self.seen, self._frontier("families", PagerFamilies)
+        self._frontier("volatile", VolatileParams).observe(parent, text)
+        new_items, announced = 0, set()
+        for target, link_text, list_date in links:
+            page = pager_family(target) if is_pager_text(link_text) else None
+            if page is not None:
+                families.offer(page[0], page[1], target)
+                announced.add(page[0])
+            elif target not in seen:  # a seen URL is canonical already; most links of a page are seen
+                request = self._follow_one(Link(target, link_text, _date(list_date)), parent, published)
+                if request is not None:
+                    new_items += 1
+                    yield request
+        own = pager_family(parent)
+        if own is not None:
+            families.answered(own[0], new_items)
+            announced.add(own[0])
+        for key in announced:
+            yield from self._release(families, key, parent, published)
+
+    def _release(self, families: PagerFamilies, key: tuple, parent: str, published: dt.date | None) -> Iterator[scrapy.Request]:
+        while (target := families.next_page(key)) is not None:
+            request = self._follow_one(Link(target, ""), parent, published)
             if request is not None:
+                families.spent(key)
                 yield request
+
+    def _frontier(self, name: str, kind: type):
+        # kept in the JOBDIR state with `seen`, so a resumed crawl keeps what it learnt of the site
+        state = self._state()
+        if name not in state:
+            state[name] = kind()
+        return state[name]
+
+    def stable_url(self, url: str) -> str:
+        """The canonical URL without the parameters found to change on every visit."""
+        return canonical_url(self._frontier("volatile", VolatileParams).strip(url))
 
     def _follow_one(self, link: Link, parent: str | None, published: dt.date | None) -> scrapy.Request | None:
         try:
-            url = canonical_url(link.url)
+            url = self.stable_url(link.url)
         except ValueError:
             return None
         if url in self.seen or not url.startswith(("http://", "https://")):
             return None
-        if not in_domains(url, self.config.crawl.allowed_domains) or is_skipped(url) or is_trap(url):
+        if not self.scope.in_scope(url) or is_skipped(url) or is_trap(url):
             return None
         state = self._state()
-        if state.get("scheduled", 0) >= self.max_pages:
+        if state.get("scheduled", 0) >= self.max_pages or not self._within_caps(url, state):
             return None
         self.seen.add(url)
         state["scheduled"] = state.get("scheduled", 0) + 1
@@ -322,6 +366,17 @@ class PortalSpider(scrapy.Spider):
         if kind == "attachment":
             meta["download_maxsize"] = self.attachment_bytes
         return scrapy.Request(url, callback=self.parse, errback=self.on_error, headers=self._conditional(url), meta=meta)
+
+    def _within_caps(self, url: str, state: dict) -> bool:
+        """Count the URL against its directory's and its pattern's page caps; False once either is full."""
+        crawl = self.config.crawl
+        sections, patterns = state.setdefault("sections", {}), state.setdefault("patterns", {})
+        section, pattern = url_section(url), url_pattern(url)
+        if sections.get(section, 0) >= crawl.max_pages_per_section or patterns.get(pattern, 0) >= crawl.max_pages_per_pattern:
+            return False
+        sections[section] = sections.get(section, 0) + 1
+        patterns[pattern] = patterns.get(pattern, 0) + 1
+        return True
 
     def _conditional(self, url: str) -> dict[str, str]:
         previous = self.previous.get(url)
@@ -339,6 +394,8 @@ class PortalSpider(scrapy.Spider):
         # a redirect's failure belongs to the URL the site linked to
         url = canonical_url(request.meta.get("redirect_urls", [request.url])[0])
         if failure.check(IgnoreRequest) and str(failure.value) == OFFSITE and not request.meta.get("redirect_urls"):
+            return
+        if failure.check(IgnoreRequest) and str(failure.value) == REPEATED:
             return
         if failure.check(DownloadCancelledError, CancelledError) and request.meta.get("kind") == "attachment":
             limit = self.attachment_bytes / 1024 / 1024
@@ -383,7 +440,7 @@ def _failure_reason(failure) -> tuple[str, int | None]:
         if message == OFFSITE:
             return "重定向到 allowed_domains 以外的网址，未跟随", None
         if message == PRIVATE:
-            return "地址属于本机或内网，未抓取（crawl.allow_private_addresses 未开启）", None
+            return "地址属于本机、内网或云元数据服务，未抓取（可在 crawl.allowed_networks 中列出允许的主机或网段）", None
         if "robots" in message.lower():
             return "robots.txt 禁止抓取", None
         return f"未抓取: {message}", None
