@@ -154,7 +154,7 @@ def _demo(args) -> int:
                 run_id = crawl_step(config, db_url, fast)
                 check_step(config, db_url, as_of, run_id)
                 prune_step(config, db_url)
-        print(report_step(config, db_url, args.out, run_id).resolve())
+        print(report_step(config, db_url, args.out, run_id))
     return 0
 
 

@@ -1,5 +1,6 @@
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -97,3 +98,11 @@ def test_demo_into_a_file_is_one_line(tmp_path, capsys):
     taken.write_text("", encoding="utf-8")
     assert main(["demo", "--out", str(taken)]) == 1
     assert "不是目录" in capsys.readouterr().err
+
+
+def test_demo_prints_the_report_path_that_stays_valid_after_later_nights(tmp_path, capsys):
+    out = tmp_path / "demo-report"
+    assert main(["demo", "--out", str(out), "--nights", "1"]) == 0
+    printed = Path(capsys.readouterr().out.strip())
+    # the published night's own folder is deleted a few nights later; --out always shows the newest
+    assert printed == out / "index.html" and printed.is_file()
