@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, inspect, select, table, column
+from sqlalchemy import column, delete, inspect, or_, select, table
 from sqlalchemy.orm import Session
 
 from storage.models import Document, FetchError, Finding, Run, Snapshot
@@ -44,9 +44,17 @@ def prune(session: Session, keep_runs: int) -> Pruned:
 
 
 def _compared_runs(session: Session) -> set[int]:
-    """The newest checked run and the one the report compares it with, however many crawls went unchecked since."""
-    checked = select(Run.id).where(Run.status == "checked").order_by(Run.id.desc()).limit(2)
-    return set(session.scalars(checked))
+    """The newest checked run and the two newest complete ones: the report compares a night with
+    the complete night before it, and an outage's 无法判断 names where an item was last seen, however
+    many crawls went unchecked or incomplete since."""
+    checked = select(Run.id).where(Run.status == "checked").order_by(Run.id.desc()).limit(1)
+    complete = (
+        select(Run.id)
+        .where(Run.status == "checked", or_(Run.completeness.is_(None), Run.completeness == "complete"))
+        .order_by(Run.id.desc())
+        .limit(2)
+    )
+    return set(session.scalars(checked)) | set(session.scalars(complete))
 
 
 def _drop_orphaned_snapshots(session: Session, kept_runs: set[int]) -> int:

@@ -63,3 +63,14 @@ def test_keep_runs_must_be_at_least_two(value):
            "units": [{"name": "县政府", "roles": ["county"]}], "store": {"keep_runs": value}}
     with pytest.raises(ConfigError, match="keep_runs"):
         parse_config(raw)
+
+
+def test_the_last_complete_nights_keep_their_documents_through_a_long_outage(session):
+    runs = [night(session, n, f"<p>第{n}晚</p>".encode()) for n in range(1, 6)]
+    for outage in runs[2:]:
+        outage.completeness = "incomplete"
+    runs[0].completeness = runs[1].completeness = "complete"
+    session.commit()
+    prune(session, keep_runs=2)
+    # nights 1 and 2 are what the next complete night is compared with and where items were last seen
+    assert {doc.run_id for doc in session.query(Document)} == {run.id for run in (runs[0], runs[1], runs[3], runs[4])}
