@@ -2,7 +2,9 @@
 two nights together: every registered check must both pass and fail somewhere in
 the portal, and `fazhi demo` reports night 2 against night 1.
 
-Both nights are judged as of 2021-09-30 here (conftest.AS_OF).
+Night 2's expectations are the table tests/fixtures/night2/_expected.yaml: every
+registered check has a row there. Both nights are judged as of 2021-09-30 here
+(conftest.AS_OF).
 """
 
 from __future__ import annotations
@@ -14,92 +16,37 @@ import urllib.error
 import urllib.request
 
 import pytest
+from sample_expectations import (
+    TABLE_FILE,
+    assert_as_expected,
+    assert_no_findings_outside,
+    assert_table_covers_the_registry,
+    cases,
+    load_table,
+    path_of,
+    within_any,
+)
 
 from fazhi.sample_portal import NIGHT2_ROOT, PORTAL_ROOT, REMOVED_FILE, serve_portal
 from rules.base import registered_checks
 from storage.db import open_engine, run_documents, session_factory
 
 COUNTY = "县政府"
-REMOVED = json.loads((NIGHT2_ROOT / REMOVED_FILE).read_text(encoding="utf-8"))
-
-# (indicator, check slug) → {unit: status} on night 2; no other unit may get a finding
-EXPECTED: dict[tuple[str, str], dict[str, str]] = {
-    ("1", "approval-list"): {COUNTY: "fail"},
-    ("2", "approval-cancellation"): {COUNTY: "pass"},
-    ("3", "intermediary-services"): {COUNTY: "pass"},
-    ("5", "business-startup"): {COUNTY: "pass"},
-    ("6", "one-visit"): {COUNTY: "pass"},
-    ("7", "power-list"): {"县市场监管局": "pass", "县教育局": "pass", "县司法局": "warn", "县自然资源局": "warn"},
-    ("7", "public-service-list"): {COUNTY: "fail"},
-    ("8", "negative-list"): {COUNTY: "fail"},
-    ("9", "fee-lists"): {COUNTY: "pass"},
-    ("13", "credit-blacklist"): {COUNTY: "fail"},
-    ("16", "government-integrity"): {COUNTY: "pass"},
-    ("17", "policy-change-compensation"): {COUNTY: "pass"},
-    ("18", "enterprise-fees"): {COUNTY: "pass"},
-    ("19", "social-organisations"): {COUNTY: "pass"},
-    ("20", "service-purchase"): {COUNTY: "pass"},
-    ("23", "normative-comment-window"): {COUNTY: "fail", "县司法局": "pass", "县教育局": "pass"},
-    ("24", "normative-docs"): {COUNTY: "fail"},
-    ("25", "normative-legality"): {COUNTY: "fail"},
-    ("27", "normative-doc-negative"): {COUNTY: "pass"},
-    ("28", "normative-post-evaluation"): {COUNTY: "pass"},
-    ("30", "normative-cleanup"): {COUNTY: "fail"},
-    ("31", "major-decision-catalogue"): {
-        COUNTY: "pass", "县市场监管局": "pass", "县自然资源局": "pass", "县司法局": "fail", "县教育局": "fail",
-    },
-    ("33", "major-decision-publicity"): {COUNTY: "fail"},
-    ("34", "major-decision-comment-window"): {COUNTY: "pass", "县教育局": "warn", "县自然资源局": "fail"},
-    ("35", "major-decision-opinions"): {COUNTY: "pass"},
-    ("36", "major-decision-experts"): {COUNTY: "pass"},
-    ("37", "risk-assessment"): {COUNTY: "fail"},
-    ("49", "enforcement-disclosure"): {"县市场监管局": "pass", "县司法局": "fail", "县自然资源局": "fail"},
-    ("51", "enforcement-annual-report"): {"县司法局": "pass", "县市场监管局": "fail", "县自然资源局": "fail"},
-    ("52", "decision-publicity"): {"县市场监管局": "fail", "县自然资源局": "fail", "县司法局": "warn"},
-    ("74", "complaint-hotline"): {COUNTY: "pass"},
-    ("75", "media-exposure-response"): {COUNTY: "pass"},
-    ("76", "disclosure-list"): {COUNTY: "fail"},
-    ("77", "press-release"): {COUNTY: "pass"},
-    ("83", "online-reconsideration"): {COUNTY: "fail"},
-    ("84", "penalty-decision-remedy"): {"县市场监管局": "pass", "县自然资源局": "fail"},
-    ("84", "reconsideration-channel"): {COUNTY: "fail"},
-    ("85", "law-publicity"): {COUNTY: "fail"},
-    ("93", "rule-of-law-report"): {
-        COUNTY: "pass", "县司法局": "pass", "县教育局": "pass", "团城乡": "pass",
-        "县市场监管局": "fail", "县自然资源局": "fail", "城关镇": "fail", "下汤镇": "unknown",
-    },
-    ("95", "rule-of-law-assessment"): {COUNTY: "fail"},
-    ("D1", "negative-hits"): {COUNTY: "pass"},
-}
+REMOVED = tuple(json.loads((NIGHT2_ROOT / REMOVED_FILE).read_text(encoding="utf-8")))
+EXPECTED = load_table(NIGHT2_ROOT)
 
 
-def _cases():
-    for key, units in EXPECTED.items():
-        for unit, status in units.items():
-            yield pytest.param(key, unit, status, id=f"{key[0]}-{key[1]}-{unit}")
+def test_night2_table_has_a_row_for_every_registered_check_and_no_other():
+    assert_table_covers_the_registry(EXPECTED, NIGHT2_ROOT)
 
 
-def _path(url: str) -> str:
-    return "/" + url.split("://", 1)[-1].split("/", 1)[-1]
+@pytest.mark.parametrize(("key", "unit", "expected"), cases(EXPECTED))
+def test_night2_finding_as_in_table(crawled_night2, key, unit, expected):
+    assert_as_expected(crawled_night2.findings, key, unit, expected)
 
 
-def _registered(key: tuple[str, str]) -> bool:
-    return any((check.indicator, check.slug) == key for check in registered_checks())
-
-
-@pytest.mark.parametrize(("key", "unit", "status"), list(_cases()))
-def test_night2_status_as_in_cases(crawled_night2, key, unit, status):
-    if not _registered(key):
-        pytest.skip(f"check {key[0]}/{key[1]} not registered")
-    found = [f for f in crawled_night2.findings if (f.indicator, f.check, f.unit) == (*key, unit)]
-    assert len(found) == 1, f"{key} {unit}: {len(found)} findings"
-    assert found[0].status == status, f"{key} {unit}: {found[0].status} — {found[0].message}"
-
-
-def test_night2_has_no_findings_outside_cases(crawled_night2):
-    judged = {(f.indicator, f.check, f.unit) for f in crawled_night2.findings}
-    expected = {(*key, unit) for key, units in EXPECTED.items() if _registered(key) for unit in units}
-    assert judged == expected
+def test_night2_has_no_findings_outside_the_table(crawled_night2):
+    assert_no_findings_outside(crawled_night2.findings, EXPECTED)
 
 
 @pytest.mark.parametrize("check", [pytest.param(check, id=check.slug) for check in registered_checks()])
@@ -119,30 +66,16 @@ def test_night2_evidence_was_fetched_and_is_never_a_removed_page(crawled_night2)
     engine.dispose()
     evidence = [(f.indicator, e["url"]) for f in crawled_night2.findings for e in f.evidence]
     assert [item for item in evidence if item[1] not in fetched_ok] == []
-    assert [item for item in evidence if _removed(_path(item[1]))] == []
+    assert [item for item in evidence if within_any(path_of(item[1]), REMOVED)] == []
 
 
 def test_late_batch_fails_with_its_working_days(crawled_night2):
     """Decided 2021-09-13, published 09-28: 11 working days with the make-up Saturday
     18 Sep and Sunday 26 Sep; the row decided 09-24 is on time and not listed."""
     finding = next(f for f in crawled_night2.findings if (f.indicator, f.unit) == ("52", "县市场监管局"))
-    late = [e for e in finding.evidence if _path(e["url"]) == "/bm/scjgj/202109/t20210928_3114.html"]
+    late = [e for e in finding.evidence if path_of(e["url"]) == "/bm/scjgj/202109/t20210928_3114.html"]
     assert len(late) == 1 and "11" in late[0]["note"] and "2021-09-13" in late[0]["note"], finding.evidence
     assert not any("2021-09-24" in e["note"] for e in finding.evidence)
-
-
-
-def test_retired_normative_column_fails_24_and_25_though_the_expert_review_remains(crawled_night2):
-    by_check = {f.check: f for f in crawled_night2.findings if f.indicator in ("24", "25") and f.unit == COUNTY}
-    for finding in by_check.values():
-        assert "未找到2019年以来的行政规范性文件" in finding.message, finding.message
-        assert not any(_path(e["url"]).startswith("/xxgk/gfxwj/") for e in finding.evidence)
-    docs = by_check["normative-docs"]
-    assert "已找到：规范性文件专家论证材料" in docs.message, docs.message
-    assert {"/xwzx/2021-06/2010.html", "/xwzx/2021-09/2007.html"} <= {_path(e["url"]) for e in docs.evidence}
-
-def _removed(path: str) -> bool:
-    return any(path == gone or (gone.endswith("/") and path.startswith(gone)) for gone in REMOVED)
 
 
 # --- the server's two nights ------------------------------------------------------------
@@ -172,6 +105,7 @@ def test_removed_pages_exist_on_night1_and_answer_404_on_night2():
         assert _status(night2, "/xxgk/gfxwj/2019-04/1103.html") == 404
         assert _status(night2, "/xxgk/zfwj/2021-09/1307.html") == 200
         assert _status(night2, "/bm/jyj/2021-04/2302.html") == 200  # the listed 404 of night 1, uploaded
+        assert _status(night2, "/" + TABLE_FILE) == 404
 
 
 def test_night1_serves_none_of_night2():

@@ -1,12 +1,19 @@
 """The generated report in headless Chromium: it loads without console errors or
 policy violations, from disk and from a web server, every internal link leads to
-a file, a unit's page prints on A4 without navigation, and the README
-screenshots are refreshed (docs/screenshots/overview.png, unit.png)."""
+a file, a unit's page prints on A4 without navigation, and screenshots of the
+overview and a unit's page can be taken.
+
+The screenshots go to a temporary folder, so running the suite never changes the
+tracked files. To refresh the README's docs/screenshots/overview.png and unit.png:
+
+    FAZHI_UPDATE_SCREENSHOTS=1 .venv/bin/python -m pytest tests/browser -k screenshots
+"""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import os
 import re
 import threading
 from pathlib import Path
@@ -22,6 +29,7 @@ pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs headless Chromium at /usr/bin/chromium (apt-get install chromium fonts-noto-cjk)"
 )
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+UPDATE_SCREENSHOTS = os.environ.get("FAZHI_UPDATE_SCREENSHOTS") == "1"
 A4_POINTS = (595, 842)
 
 
@@ -105,9 +113,17 @@ def test_unit_page_prints_on_a4_without_navigation(out, browser):
     assert boxes and all((round(float(w)), round(float(h))) == A4_POINTS for w, h in boxes)
 
 
-def test_screenshots_of_overview_and_unit_page(out, browser):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def test_screenshots_of_overview_and_unit_page(out, browser, tmp_path):
+    folder = SCREENSHOTS if UPDATE_SCREENSHOTS else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    tracked_before = _tracked_screenshots()
     for name, page in (("overview.png", out / "index.html"), ("unit.png", unit_file(out, "县司法局"))):
         browser.load(page.as_uri())
-        browser.screenshot(SCREENSHOTS / name)
-        assert (SCREENSHOTS / name).read_bytes().startswith(b"\x89PNG")
+        browser.screenshot(folder / name)
+        assert (folder / name).read_bytes().startswith(b"\x89PNG")
+    if not UPDATE_SCREENSHOTS:
+        assert _tracked_screenshots() == tracked_before, "the test rewrote docs/screenshots without FAZHI_UPDATE_SCREENSHOTS=1"
+
+
+def _tracked_screenshots() -> dict[str, tuple[int, bytes]]:
+    return {path.name: (path.stat().st_mtime_ns, path.read_bytes()) for path in SCREENSHOTS.glob("*.png")}
