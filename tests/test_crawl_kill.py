@@ -107,8 +107,8 @@ def alive(pid: int) -> bool:
     return state not in ("Z", "X")  # a zombie fetches nothing; its new parent reaps it when it likes
 
 
-def wait_gone(pid: int) -> None:
-    deadline = time.monotonic() + 60
+def wait_gone(pid: int, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
     while alive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
 
@@ -148,13 +148,14 @@ def test_killed_parent_takes_its_crawler_child_with_it(portal, tmp_path):
     parent = job.start()
     job.wait_until_served(DOCUMENTS // 3, parent)
     child = job.child_pid()
-    served_at_kill = job.served()
     parent.kill()
     parent.wait()
-    wait_gone(child)
+    wait_gone(child, seconds=5)  # the watchdog looks every second; an orphan would crawl on
+    served_when_gone = job.served()
     time.sleep(0.5)  # an orphan would go on fetching
     assert not alive(child)
-    assert job.served() - served_at_kill <= 2  # at most the requests already on their way
+    # counted once the child is gone, not at the kill: a loaded machine lets it fetch a few more first
+    assert job.served() - served_when_gone <= 2  # at most the requests already on their way
     assert job.run()[0].status == "running"  # nobody was left to record the end
     finish(job)
     assert_complete(job, expected)
