@@ -152,6 +152,7 @@ def test_killed_parent_takes_its_crawler_child_with_it(portal, tmp_path):
     parent.wait()
     wait_gone(child, seconds=5)  # the watchdog looks every second; an orphan would crawl on
     served_when_gone = job.served()
+    assert served_when_gone < DOCUMENTS // 2  # it stopped near where its parent died, not at the end
     time.sleep(0.5)  # an orphan would go on fetching
     assert not alive(child)
     # counted once the child is gone, not at the kill: a loaded machine lets it fetch a few more first
