@@ -5,7 +5,7 @@ plays a few parts real portals play: a section that answers HTTP 500
 (`_server.json` "error_500" path prefixes), a GBK section whose HTTP header names
 no charset ("no_charset"), 404 for listed files that were never uploaded.
 
-Night 2 (tests/fixtures/night2/, expectations in its CASES.md) is the same portal
+Night 2 (tests/fixtures/night2/, expected findings in its _expected.yaml) is the same portal
 some weeks later: files of the overlay replace or add to night 1's, and the URL
 paths listed in its `_removed.json` answer 404 (a path ending in "/" removes the
 whole section).

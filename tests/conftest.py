@@ -1,6 +1,6 @@
 """Shared fixtures: the bundled sample county portal, served and crawled once per session.
 
-The portal (tests/fixtures/html/, expectations in its CASES.md) and its second
+The portal (tests/fixtures/html/, expected findings in its _expected.yaml) and its second
 night (tests/fixtures/night2/) are judged as of 2021-09-30, never the wall clock.
 """
 
@@ -43,7 +43,7 @@ def crawled_portal(sample_portal: SamplePortal, tmp_path_factory: pytest.TempPat
 
 @pytest.fixture(scope="session")
 def crawled_night2(tmp_path_factory: pytest.TempPathFactory) -> CrawledPortal:
-    """Night 2 of the sample portal (tests/fixtures/night2/CASES.md), crawled into
+    """Night 2 of the sample portal (tests/fixtures/night2/_expected.yaml), crawled into
     its own store and judged as of AS_OF."""
     with serve_portal(night=2) as portal:
         return _crawl_and_judge(portal, tmp_path_factory.mktemp("night2"))
