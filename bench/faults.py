@@ -98,8 +98,8 @@ class Table:
         cells = [self.columns, *[tuple(str(value) for value in row) for row in self.rows]]
         widths = [max(_width(row[i]) for row in cells) for i in range(len(self.columns))]
         last = len(self.columns) - 1
-        return [self.title] + ["  ".join(_pad(value, width, i in (0, last)) for i, (value, width) in enumerate(zip(row, widths))).rstrip()
-                               for row in cells]
+        return [self.title] + ["  ".join(_pad(value, width, i in (0, last)) for i, (value, width)
+                                         in enumerate(zip(row, widths))).rstrip() for row in cells]
 
 
 def _width(text: str) -> int:
@@ -210,7 +210,8 @@ SCENARIOS = (
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=3000, help="size of the synthetic portal (bombs, kills)")
-    parser.add_argument("--only", type=_selection, default=(), help="comma-separated groups or kill scenarios, e.g. outages,traps")
+    parser.add_argument("--only", type=_selection, default=(),
+                        help="comma-separated groups or kill scenarios, e.g. outages,traps")
     args = parser.parse_args()
 
     selected = set(args.only)
@@ -343,7 +344,8 @@ def run_bombs(folder: Path, pages: int) -> Table:
     routes = portal.routes | {path: reply for path, (_text, reply) in bombs.items()}
     anchors = "".join(f'<li><a href="{path}">{text}</a></li>' for path, (text, _reply) in bombs.items())
     home = routes["/"]
-    routes["/"] = Reply(home.body.replace(b"</body>", f"<ul class='files'>{anchors}</ul></body>".encode()), content_type=home.content_type)
+    routes["/"] = Reply(home.body.replace(b"</body>", f"<ul class='files'>{anchors}</ul></body>".encode()),
+                        content_type=home.content_type)
     expected = portal.page_count + len(portal.files) + len(bombs)
     with SiteServer(routes=routes) as server:
         job = Job(server, folder, 0, expected + 10, f"attachment_seconds = {BOMB_ATTACHMENT_SECONDS}\n")
