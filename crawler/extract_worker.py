@@ -26,7 +26,8 @@ from crawler.items import DocumentItem
 
 MB = 1024 * 1024
 # the crawl itself needs the other core, and a second worker at its memory cap would take the
-# whole crawl past 600 MB (measured with bench/bombs.py: 694–720 MB with two)
+# whole crawl past 600 MB (bench/faults.py: 694–720 MB with two of 512 MB, 626 MB with one of 400 MB,
+# the parent and the crawler child included)
 WORKERS = 1
 
 
@@ -34,7 +35,7 @@ WORKERS = 1
 class Limits:
     max_unpacked: int = MAX_UNPACKED
     seconds: float = 60.0
-    memory: int = 400 * MB
+    memory: int = 320 * MB
 
     @classmethod
     def from_config(cls, crawl) -> Limits:

@@ -241,7 +241,7 @@ class CrawlSettings:
     # text extraction time per attachment
     attachment_seconds: float = setting(number(1), 60.0)
     # address space of the extraction worker; below ~100 MB Python itself cannot start
-    attachment_memory_mb: float = setting(number(128), 400.0)
+    attachment_memory_mb: float = setting(number(128), 320.0)
     allow_private_addresses: bool = setting(boolean, False)
     # host names or networks that may be crawled although they are private
     allowed_networks: tuple[str, ...] = setting(list_of(network), ())
