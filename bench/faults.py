@@ -36,8 +36,8 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import select  # noqa: E402
 
 from bench.portal import SyntheticPortal  # noqa: E402
+from county.config import load_config  # noqa: E402
 from crawler.siteserver import SiteServer  # noqa: E402
-from fazhi.config import load_config  # noqa: E402
 from fazhi.jobs import check_step  # noqa: E402
 from storage.db import open_engine, session_factory  # noqa: E402
 from storage.models import Document, Finding, Run  # noqa: E402

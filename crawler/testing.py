@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fazhi.config import Config, parse_config
+from county.config import Config, parse_config
 
 # politeness off for local fixture servers only: never for a real county site
 FAST: dict[str, Any] = {

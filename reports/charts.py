@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reports.model import STATUS_LABELS, TrendPoint
+from reports.model import TrendPoint
+from storage.statuses import LABELS
 
 WIDTH, HEIGHT = 640, 200
 LEFT, RIGHT, TOP, BOTTOM = 44, 16, 14, 30
@@ -55,7 +56,7 @@ def trend_chart(points: list[TrendPoint]) -> TrendChart | None:
         return TOP + plot_h * (1 - value / top)
 
     series = tuple(
-        Series(s, STATUS_LABELS[s], COLOURS[s], tuple((x, y(p.counts.get(s, 0))) for x, p in zip(xs, points)))
+        Series(s, LABELS[s], COLOURS[s], tuple((x, y(p.counts.get(s, 0))) for x, p in zip(xs, points)))
         for s in SERIES
     )
     ticks = tuple((y(v), v) for v in (0, top // 2, top))
