@@ -24,7 +24,7 @@ from county.catalogue import Catalogue, load_catalogue
 from county.config import Config, Unit
 from storage.db import checked_runs, previous_complete_run, run_fetch_errors, run_findings
 from storage.models import Finding, Run
-from storage.statuses import GAPS, INCOMPLETE, LABELS, SEVERITY, STATUSES, worst
+from storage.statuses import GAPS, INCOMPLETE, LABELS, SEVERITY, STATUSES, WORST_FIRST, worst
 
 ROLE_LABELS = {"county": "县政府", "department": "县直部门", "township": "乡镇（街道）", "enforcement": "行政执法单位"}
 TREND_RUNS = 30
@@ -279,9 +279,10 @@ class UnitReport(StatusSummary):
     def role_labels(self) -> list[str]:
         return [ROLE_LABELS.get(role, role) for role in self.roles]
 
-    def rank(self) -> tuple[int, int, int]:
+    def rank(self) -> tuple[int, ...]:
+        """More findings of the worst status first: fail, then unknown, then warn."""
         counts = self.counts
-        return (-counts["fail"], -counts["unknown"], -counts["warn"])
+        return tuple(-counts[status] for status in WORST_FIRST if status != "pass")
 
 
 def answers_for(unit: Unit, responsible: tuple[str, ...]) -> bool:
