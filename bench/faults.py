@@ -62,9 +62,9 @@ from bench.portal import SyntheticPortal  # noqa: E402
 from bench.traps import PER_PAGE, REAL_LIST_PAGES, TRAP_LIST_PAGES, TrapPortal  # noqa: E402
 from crawler.runner import crawl  # noqa: E402
 from crawler.siteserver import Reply, SiteServer  # noqa: E402
+from county.config import load_config  # noqa: E402
 from crawler.testing import FAST, local_config  # noqa: E402
 from fazhi.bad_portal import DROP, MAINTENANCE, SHELL, BadPortal, Misbehaviour, cut_short, html_answer, path_of  # noqa: E402
-from fazhi.config import load_config  # noqa: E402
 from fazhi.jobs import JobError, check_step, crawl_step, incomplete_reason  # noqa: E402
 from fazhi.sample_portal import portal_config  # noqa: E402
 from storage.db import open_engine, run_documents, run_findings, session_factory  # noqa: E402

@@ -19,12 +19,12 @@ from sqlalchemy import Date, DateTime, bindparam, insert, select, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from county.units import attribute, attribute_url
 from crawler.extract import EXTRACTOR_VERSION
 from crawler.items import DocumentItem, FetchErrorItem, ReusedItem
 from crawler.store import create_tables, save_links
-from fazhi.units import attribute, attribute_url
-from storage.models import Document, FetchError, Snapshot
 from storage.db import open_engine
+from storage.models import Document, FetchError, Snapshot
 
 logger = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ from typing import Any
 from scrapy.settings import Settings
 from sqlalchemy import func, select
 
-from fazhi.config import Config
-from fazhi.signals import Interrupted, signal_of
+from county.config import Config
+from crawler.signals import Interrupted, signal_of
 from storage.db import finish_run, open_engine, session_factory, start_run
 from storage.models import Document, FetchError, Run
 

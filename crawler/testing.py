@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fazhi.config import Config, parse_config
+from county.config import Config, parse_config
 
 LOOPBACK = "127.0.0.1/32"  # fixture servers listen here and nowhere else
 

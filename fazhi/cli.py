@@ -8,7 +8,8 @@ import logging
 import sys
 from pathlib import Path
 
-from fazhi.config import Config, ConfigError, load_config, parse_config, parse_date
+from county.config import Config, ConfigError, load_config, parse_config, parse_date
+from crawler.signals import raise_on_stop_signals, signal_of
 from fazhi.jobs import (
     JobError,
     check_step,
@@ -21,7 +22,6 @@ from fazhi.jobs import (
     today_in_china,
 )
 from fazhi.sample_portal import NIGHTS, serve_portal
-from fazhi.signals import raise_on_stop_signals, signal_of
 from reports.publish import nights_folder
 from storage.db import DEFAULT_DB_URL, StoreError
 from storage.locks import Busy, store_lock
@@ -166,8 +166,8 @@ def _demo_config(template: Path, base_url: str) -> Config:
 
 
 def _catalog(_args) -> int:
+    from county.catalogue import format_catalogue, load_catalogue
     from rules.base import automatic_indicators
-    from rules.catalogue import format_catalogue, load_catalogue
 
     print(format_catalogue(load_catalogue(), automatic_indicators()))
     return 0

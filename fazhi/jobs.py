@@ -11,7 +11,7 @@ import datetime as dt
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
-from fazhi.config import Config
+from county.config import Config
 from storage.db import finish_run, latest_run, open_engine, session_factory
 from storage.locks import folder_lock, store_lock
 from storage.models import Run

@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from fazhi.config import Config, parse_config
+from county.config import Config, parse_config
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 PORTAL_ROOT = REPOSITORY / "tests" / "fixtures" / "html"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reports.model import STATUS_LABELS, TrendPoint
+from reports.model import TrendPoint
+from storage.statuses import LABELS, WORST_FIRST
 
 WIDTH, HEIGHT = 640, 200
 LEFT, RIGHT, TOP, BOTTOM = 44, 16, 14, 30
 COLOURS = {"fail": "#c0392b", "warn": "#b7791f", "unknown": "#6c757d", "pass": "#2f855a"}
-SERIES = ("fail", "warn", "unknown", "pass")
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,8 @@ def trend_chart(points: list[TrendPoint]) -> TrendChart | None:
         return TOP + plot_h * (1 - value / top)
 
     series = tuple(
-        Series(s, STATUS_LABELS[s], COLOURS[s], tuple((x, y(p.counts.get(s, 0))) for x, p in zip(xs, points)))
-        for s in SERIES
+        Series(s, LABELS[s], COLOURS[s], tuple((x, y(p.counts.get(s, 0))) for x, p in zip(xs, points)))
+        for s in WORST_FIRST
     )
     ticks = tuple((y(v), v) for v in (0, top // 2, top))
     shown = {0, len(points) - 1, (len(points) - 1) // 2}

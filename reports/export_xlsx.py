@@ -12,7 +12,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.model import STATUS_LABELS, FindingView, ReportData, indicator_label, safe_link
+from reports.model import FindingView, ReportData, indicator_label, safe_link
+from storage.statuses import LABELS
 
 HEADERS = ("指标", "检查项", "单位", "状态", "说明", "证据标题", "证据链接", "发布日期", "备注", "责任单位")
 WIDTHS = (9, 30, 18, 9, 60, 40, 45, 12, 40, 36)
@@ -45,7 +46,7 @@ def sheet_name(name: str, taken: set[str]) -> str:
 
 def finding_rows(finding: FindingView, check_title: str) -> list[tuple]:
     # the 台账 is handed to departments: the plan's item name and the check's Chinese title, no slugs
-    head = (indicator_label(finding.indicator), check_title, finding.unit, STATUS_LABELS[finding.status], finding.message)
+    head = (indicator_label(finding.indicator), check_title, finding.unit, LABELS[finding.status], finding.message)
     responsible = "、".join(finding.responsible)
     if not finding.evidence:
         return [head + ("", "", None, "", responsible)]

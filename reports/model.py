@@ -20,16 +20,12 @@ from urllib.parse import quote, urlsplit
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fazhi.config import Config, Unit
-from rules.base import SEVERITY, worst
-from rules.completeness import INCOMPLETE
+from county.catalogue import Catalogue, load_catalogue
+from county.config import Config, Unit
 from storage.db import checked_runs, previous_complete_run, run_fetch_errors, run_findings
 from storage.models import Finding, Run
+from storage.statuses import GAPS, INCOMPLETE, LABELS, SEVERITY, STATUSES, WORST_FIRST, worst
 
-STATUS_LABELS = {"pass": "通过", "fail": "未通过", "warn": "需复核", "unknown": "无法判断"}
-# worst first, as INTERFACE.md ranks them
-STATUS_ORDER = tuple(sorted(STATUS_LABELS, key=SEVERITY.__getitem__, reverse=True))
-GAP_STATUSES = ("fail", "warn")
 ROLE_LABELS = {"county": "县政府", "department": "县直部门", "township": "乡镇（街道）", "enforcement": "行政执法单位"}
 TREND_RUNS = 30
 # failed URLs listed in the incomplete-night notice; the count gives the rest
@@ -87,6 +83,9 @@ class FindingView:
     message: str
     responsible: tuple[str, ...]
     evidence: tuple[EvidenceView, ...]
+    # the check's own words, stored with the finding; empty in findings stored before they were
+    title: str = ""
+    remedy: str = ""
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -95,11 +94,11 @@ class FindingView:
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return LABELS[self.status]
 
     @property
     def is_gap(self) -> bool:
-        return self.status in GAP_STATUSES
+        return self.status in GAPS
 
     @classmethod
     def of(cls, row: Finding) -> FindingView:
@@ -111,6 +110,8 @@ class FindingView:
             message=row.message or "",
             responsible=tuple(row.responsible or ()),
             evidence=tuple(EvidenceView.of(item) for item in row.evidence or () if isinstance(item, dict)),
+            title=row.title or "",
+            remedy=row.remedy or "",
         )
 
 
@@ -205,7 +206,7 @@ def trend(session: Session, run: Run) -> list[TrendPoint]:
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for run_id, status, count in session.execute(query):
         counts[run_id][status] = count
-    return [TrendPoint(r.id, r.as_of, {s: counts[r.id].get(s, 0) for s in STATUS_LABELS}) for r in runs]
+    return [TrendPoint(r.id, r.as_of, {s: counts[r.id].get(s, 0) for s in STATUSES}) for r in runs]
 
 
 # characters a file name or URL path cannot carry everywhere (Windows, web servers, zip, a mail client),
@@ -278,9 +279,10 @@ class UnitReport(StatusSummary):
     def role_labels(self) -> list[str]:
         return [ROLE_LABELS.get(role, role) for role in self.roles]
 
-    def rank(self) -> tuple[int, int, int]:
+    def rank(self) -> tuple[int, ...]:
+        """More findings of the worst status first: fail, then unknown, then warn."""
         counts = self.counts
-        return (-counts["fail"], -counts["unknown"], -counts["warn"])
+        return tuple(-counts[status] for status in WORST_FIRST if status != "pass")
 
 
 def answers_for(unit: Unit, responsible: tuple[str, ...]) -> bool:
@@ -315,14 +317,13 @@ def unit_reports(config: Config, findings: list[FindingView], catalogue) -> list
 
 @dataclass
 class IndicatorRow(StatusSummary):
-    item: Any  # rules.catalogue.Item
-    checks: list[str]  # descriptions of the registered checks that judge this item
+    item: Any  # county.catalogue.Item
+    checks: list[str]  # titles of the checks that judged this item tonight, from their findings
     findings: list[FindingView]
 
     @property
     def automatic(self) -> bool:
-        return bool(self.checks or self.findings)
-
+        return bool(self.findings)
 
 
 @dataclass
@@ -335,21 +336,19 @@ class ReportData:
     incomplete: Incomplete | None
     units: list[UnitReport]
     indicators: list[IndicatorRow]
-    check_titles: dict[tuple[str, str], str] = field(default_factory=dict)
-    remedies: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def check_title(self, finding: FindingView) -> str:
-        """The check's own Chinese description (what must be published), else its slug."""
-        return self.check_titles.get((finding.indicator, finding.check), finding.check)
+        """The check's own Chinese description (what must be published); for a finding stored
+        before findings kept it, the plan's 网络检索 task, else the item's label (第7项)."""
+        return finding.title or self._online_tasks(finding.indicator) or indicator_label(finding.indicator)
 
     def remedy(self, finding: FindingView) -> str:
         """What to publish to close the gap: the check's own advice, else the plan's 网络检索 task."""
-        advice = self.remedies.get((finding.indicator, finding.check))
-        if advice:
-            return advice
-        row = self.indicator(finding.indicator)
-        tasks = row.item.online_tasks if row else ()
-        return "".join(task.text for task in tasks) or self.check_title(finding)
+        return finding.remedy or self._online_tasks(finding.indicator) or self.check_title(finding)
+
+    def _online_tasks(self, indicator: str) -> str:
+        row = self.indicator(indicator)
+        return "".join(task.text for task in row.item.online_tasks) if row else ""
 
     @property
     def counts(self) -> Counter:
@@ -371,29 +370,24 @@ class ReportData:
         return next((row for row in self.indicators if row.item.id == indicator), None)
 
 
-_ITEM_PREFIX = re.compile(r"^第\s*[0-9A-Za-z]{1,3}\s*项(?P<qualifier>[（(][^）)]*[）)])?\s*[：:]\s*")
-
-
-def check_title(description: str) -> str:
-    """A check's description without the leading 第N项：, which the report shows beside it anyway."""
-    return _ITEM_PREFIX.sub(lambda m: m["qualifier"] or "", description, count=1)
-
-
-def indicator_rows(catalogue, findings: list[FindingView], checks) -> list[IndicatorRow]:
+def indicator_rows(catalogue: Catalogue, findings: list[FindingView]) -> list[IndicatorRow]:
     by_indicator: dict[str, list[FindingView]] = defaultdict(list)
     for finding in findings:
         by_indicator[finding.indicator].append(finding)
-    descriptions: dict[str, list[str]] = defaultdict(list)
-    for check in checks:
-        descriptions[check.indicator].append(check_title(check.description()))
     return [
         IndicatorRow(
             item=item,
-            checks=descriptions.get(item.id, []),
+            checks=_check_titles(by_indicator.get(item.id, [])),
             findings=sorted(by_indicator.get(item.id, []), key=finding_order),
         )
         for item in catalogue
     ]
+
+
+def _check_titles(findings: list[FindingView]) -> list[str]:
+    """Each check's title once, in check order; a finding stored without one names no check."""
+    titles = {f.check: f.title for f in sorted(findings, key=lambda f: f.check) if f.title}
+    return list(titles.values())
 
 
 def night_diff(session: Session, run: Run, findings: list[FindingView]) -> Diff:
@@ -418,15 +412,11 @@ def incomplete(session: Session, run: Run) -> Incomplete | None:
 
 
 def build_report(session: Session, run_id: int, config: Config) -> ReportData:
-    from rules.base import registered_checks
-    from rules.catalogue import load_catalogue
-
     run = session.get(Run, run_id)
     if run is None:
         raise LookupError(f"no run {run_id} in the store")
     catalogue = load_catalogue()
     findings = sorted((FindingView.of(row) for row in run_findings(session, run.id)), key=finding_order)
-    checks = registered_checks()
     return ReportData(
         run=run,
         county=config.county,
@@ -435,7 +425,5 @@ def build_report(session: Session, run_id: int, config: Config) -> ReportData:
         trend=trend(session, run),
         incomplete=incomplete(session, run),
         units=unit_reports(config, findings, catalogue),
-        indicators=indicator_rows(catalogue, findings, checks),
-        check_titles={(check.indicator, check.slug): check_title(check.description()) for check in checks},
-        remedies={(check.indicator, check.slug): check.remedy for check in checks if check.remedy},
+        indicators=indicator_rows(catalogue, findings),
     )

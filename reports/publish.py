@@ -25,7 +25,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from fazhi.config import Config
+from county.config import Config
 from reports.render import write_reports
 
 KEEP_NIGHTS = 3  # tonight and the two before, for a reader to go back to

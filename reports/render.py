@@ -17,13 +17,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from fazhi.config import Config
+from county.config import Config
 from reports.charts import COLOURS, trend_chart
 from reports.export_json import write_findings_json
 from reports.export_xlsx import write_findings_xlsx
-from reports.model import STATUS_LABELS, STATUS_ORDER, ReportData, build_report, indicator_label
+from reports.model import ReportData, build_report, indicator_label
 from reports.snapshots import SnapshotWriter
 from storage.db import load_snapshot, run_findings
+from storage.statuses import LABELS, WORST_FIRST
 
 TEMPLATES = Path(__file__).with_name("templates")
 STATUS_MARKS = {"pass": "✓", "fail": "✗", "warn": "!", "unknown": "?"}
@@ -62,8 +63,8 @@ def environment() -> Environment:
     env.globals.update(
         css=Markup(css),
         csp=_policy(css),
-        status_labels=STATUS_LABELS,
-        status_order=STATUS_ORDER,
+        status_labels=LABELS,
+        status_order=WORST_FIRST,
         status_marks=STATUS_MARKS,
         colours=COLOURS,
     )

@@ -8,25 +8,22 @@ of the same name beside it (run by ``tests/test_check_cases.py``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar, TypeVar
 
-from fazhi.config import Config, Unit
+from county.config import Config, Unit
 from rules.completeness import Completeness
+from storage.statuses import STATUSES
 
 T = TypeVar("T")
 
-STATUSES = ("pass", "fail", "warn", "unknown")
-# INTERFACE.md: an indicator's overall status is the worst of its findings
-SEVERITY = {"pass": 0, "warn": 1, "unknown": 2, "fail": 3}
 SCOPES = ("county", "per_unit", "per_item")
-
-
-def worst(statuses: Iterable[str]) -> str:
-    return max(statuses, key=SEVERITY.__getitem__, default="pass")
+# a description's leading 第N项： (or 第84项（决定书）：), which a report prints beside the title anyway
+_ITEM_PREFIX = re.compile(r"^第\s*[0-9A-Za-z]{1,3}\s*项(?P<qualifier>[（(][^）)]*[）)])?\s*[：:]\s*")
 
 
 @dataclass(frozen=True)
@@ -123,6 +120,9 @@ class Result:
     message: str
     responsible: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    # the check's title and remedy, stored with the finding so that a report needs no check to render it
+    title: str = ""
+    remedy: str = ""
     # a per-unit fail or before-deadline warn that a fetch error under the unit turns into unknown
     absence: bool = False
 
@@ -140,7 +140,7 @@ class CheckContext:
     documents: list[Doc]
     errors: list[ErrorView]
     calendar: Any  # rules.workdays.WorkCalendar
-    catalogue: Any  # rules.catalogue.Catalogue
+    catalogue: Any  # county.catalogue.Catalogue
     start_failed: bool = False
     # "URL：reason" of each start page that did not answer with content
     start_failure: str = ""
@@ -198,6 +198,11 @@ class Check:
     def description(cls) -> str:
         return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else cls.slug
 
+    @classmethod
+    def title(cls) -> str:
+        """The description without its leading 第N项：, as the report shows it beside the item."""
+        return _ITEM_PREFIX.sub(lambda m: m["qualifier"] or "", cls.description(), count=1)
+
     def judge(self, ctx: CheckContext) -> Iterator[Result]:
         raise NotImplementedError
 
@@ -210,6 +215,8 @@ class Check:
             message=message,
             responsible=ctx.responsible(self.indicator),
             evidence=list(evidence),
+            title=self.title(),
+            remedy=self.remedy,
             absence=absence,
         )
 

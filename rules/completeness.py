@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from county.config import StoreSettings
 from crawler.urls import canonical_url
-from fazhi.config import StoreSettings
 from storage.models import Run
+from storage.statuses import COMPLETE, INCOMPLETE
 
-COMPLETE = "complete"
-INCOMPLETE = "incomplete"
 # how the reason of a run that was only too small begins: only such a night can show the site shrank
 TOO_SMALL = "只读到上次完整运行"
 

@@ -20,10 +20,11 @@ from urllib.parse import unquote, urlsplit
 
 import cn2an
 
-from rules.base import Check, CheckContext, Doc, Evidence, Result, worst
+from rules.base import Check, CheckContext, Doc, Evidence, Result
 from rules.dates import find_dates, months_before, parse_date
 from rules.matching import Match, Phrase, is_news_report, match_title, qualifies
 from rules.unit_checks import notice_text
+from storage.statuses import worst
 
 # Evidence entries kept per requirement; the message gives the full count.
 MAX_EVIDENCE = 8

@@ -11,9 +11,9 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from sqlalchemy.orm import Session
 
+from county.config import Config
+from county.units import attribute, attribute_url
 from crawler.urls import canonical_url
-from fazhi.config import Config
-from fazhi.units import attribute, attribute_url
 from rules.base import CheckContext, Doc, ErrorView, PastFinding, PastRun, Result, Sighting, registered_checks
 from rules.completeness import assess, start_failures
 from rules.county_checks import NegativeHitCheck
@@ -38,7 +38,7 @@ MAX_LIST_DEPTH = 6
 def build_context(session: Session, run: Run, config: Config, as_of: dt.date) -> CheckContext:
     """The checks' view of the run. Deciding whether the run is complete is part of judging
     it, so the decision is recorded on `run` here; the caller's commit stores it."""
-    from rules.catalogue import load_catalogue
+    from county.catalogue import load_catalogue
     from rules.workdays import WorkCalendar
 
     documents = [_doc_view(row, config) for row in run_documents(session, run.id)]
@@ -248,6 +248,8 @@ def to_findings(results: Iterable[Result]) -> list[Finding]:
             message=result.message,
             responsible=list(result.responsible),
             evidence=[item.to_dict() | ({"sha256": item.sha256} if item.sha256 else {}) for item in result.evidence],
+            title=result.title or None,
+            remedy=result.remedy or None,
         )
         for result in results
     ]

@@ -25,8 +25,8 @@ from typing import Any
 
 import yaml
 
-from fazhi.config import CalendarSettings, parse_config
-from fazhi.units import attribute, attribute_url
+from county.config import CalendarSettings, parse_config
+from county.units import attribute, attribute_url
 from rules.base import CheckContext, Doc, ErrorView, Result
 
 BASE = "http://gov.test"

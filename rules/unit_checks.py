@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from rules.base import Check, CheckContext, Doc, Evidence, Result, worst
+from rules.base import Check, CheckContext, Doc, Evidence, Result
 from rules.dates import last_date, parse_date, parse_window
 from rules.matching import Match, Phrase, find_years, match_title, normalise_title
+from storage.statuses import worst
 
 # a name in a title preceded by one of these is a higher-level body (市司法局), not ours
 _HIGHER_LEVEL = "市省州"

@@ -120,6 +120,10 @@ class Finding(Base):
     message: Mapped[str] = mapped_column(Text)
     responsible: Mapped[list[Any]] = mapped_column(default=list)
     evidence: Mapped[list[Any]] = mapped_column(default=list)
+    # the check's own title and remedy, so that a report is rendered from findings alone;
+    # None in findings stored before revision 0003
+    title: Mapped[str | None] = mapped_column(Text)
+    remedy: Mapped[str | None] = mapped_column(Text)
 
     run: Mapped[Run] = relationship(back_populates="findings")
 

@@ -15,7 +15,7 @@ from fazhi.cli import main
 from reports.render import write_reports
 from small_county import ROOT, county_routes, folder_state, write_config
 from storage.db import open_engine, session_factory
-from fazhi.config import load_config
+from county.config import load_config
 
 AS_OF = "2024-03-01"
 

@@ -8,8 +8,8 @@ import sqlite3
 
 import pytest
 
+from county.config import load_config
 from fazhi.cli import main
-from fazhi.config import load_config
 from fazhi.sample_portal import PORTAL_CONFIG
 from reports.model import build_report
 from storage.db import open_engine, run_fetch_errors, run_findings, session_factory

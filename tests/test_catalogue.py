@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from rules.catalogue import (
+from county.catalogue import (
     TASK_KINDS,
     format_catalogue,
     load_catalogue,
@@ -109,7 +109,7 @@ def test_unknown_id_raises_clear_key_error(catalogue):
 
 
 def test_packaged_plan_is_a_byte_copy_of_the_spec():
-    packaged = Path(__file__).parents[1] / "rules" / "data" / "work-plan.txt"
+    packaged = Path(__file__).parents[1] / "county" / "data" / "work-plan.txt"
     if not SPEC_PLAN.exists():
         pytest.skip("spec folder not present")
     assert packaged.read_bytes() == SPEC_PLAN.read_bytes()

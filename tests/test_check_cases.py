@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from county.catalogue import load_catalogue
 from rules.base import registered_checks
-from rules.catalogue import load_catalogue
 from rules.engine import judge
 from rules.testing import compare, context_for_case, load_cases
 

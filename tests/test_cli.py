@@ -43,8 +43,8 @@ def test_bad_as_of_is_rejected_by_the_parser(tmp_path):
 
 
 def test_every_online_search_task_and_51_has_an_automatic_check():
+    from county.catalogue import load_catalogue
     from rules.base import automatic_indicators
-    from rules.catalogue import load_catalogue
 
     online = {item.id for item in load_catalogue() if item.online_tasks}
     assert len(online) == 38

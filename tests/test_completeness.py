@@ -7,9 +7,9 @@ import dataclasses
 
 import pytest
 
-from fazhi.config import ConfigError, StoreSettings, parse_config
+from county.catalogue import load_catalogue
+from county.config import ConfigError, StoreSettings, parse_config
 from rules.base import Check, ErrorView, PastFinding, PastRun
-from rules.catalogue import load_catalogue
 from rules.completeness import TOO_SMALL, Completeness, assess, start_failures
 from rules.engine import judge
 from rules.testing import context_for_case

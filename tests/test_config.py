@@ -1,7 +1,7 @@
 import pytest
 
-from fazhi.config import ConfigError, load_config, parse_config
-from fazhi.units import attribute, attribute_url
+from county.config import ConfigError, load_config, parse_config
+from county.units import attribute, attribute_url
 
 MINIMAL = """
 [county]

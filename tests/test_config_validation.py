@@ -5,9 +5,9 @@ from dataclasses import fields
 
 import pytest
 
-from fazhi import config as config_module
+from county import config as config_module
+from county.config import ConfigError, load_config
 from fazhi.cli import main
-from fazhi.config import ConfigError, load_config
 
 BASE = """
 [county]

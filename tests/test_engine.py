@@ -1,9 +1,10 @@
 """The fetch-error rules of CHECKS.md, applied by the engine to every check."""
 
-from rules.base import Check, Evidence, worst
-from rules.catalogue import load_catalogue
+from county.catalogue import load_catalogue
+from rules.base import Check, Evidence
 from rules.engine import judge, to_findings
 from rules.testing import context_for_case
+from storage.statuses import worst
 
 
 class MissingEverywhere(Check):

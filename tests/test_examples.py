@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from fazhi.config import load_config
+from county.config import load_config
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "lushan.toml"
 
@@ -24,7 +24,7 @@ def test_lushan_example_loads_with_the_real_portal_and_its_units():
 
 
 def test_lushan_example_names_units_as_the_work_plan_does():
-    from rules.catalogue import load_catalogue
+    from county.catalogue import load_catalogue
 
     responsible = {name for item in load_catalogue() for name in item.responsible}
     configured = {unit.name for unit in load_config(EXAMPLE).units if not unit.has_role("township", "county")}

@@ -62,7 +62,7 @@ def test_a_pre_alembic_sqlite_store_is_upgraded_and_keeps_its_rows(tmp_path):
 
     assert_night_kept(url)
     with create_engine(url).connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0002_web_lengths"
+        assert MigrationContext.configure(connection).get_current_revision() == "0003_finding_titles"
         assert "extractor_version" in {column["name"] for column in inspect(connection).get_columns("documents")}
 
 
@@ -70,7 +70,7 @@ def test_a_new_store_is_made_at_the_newest_revision(tmp_path):
     url = f"sqlite:///{tmp_path / 'new.db'}"
     open_engine(url).dispose()
     with create_engine(url).connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0002_web_lengths"
+        assert MigrationContext.configure(connection).get_current_revision() == "0003_finding_titles"
         assert set(inspect(connection).get_table_names()) >= {"runs", "documents", "fetch_errors", "findings", "snapshots"}
 
 

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import text
 
-from fazhi.config import ConfigError, parse_config
+from county.config import ConfigError, parse_config
 from storage.db import open_engine, session_factory, store_snapshot
 from storage.models import Document, FetchError, Finding, Run, Snapshot
 from storage.retention import prune

@@ -7,10 +7,10 @@ import datetime as dt
 from pathlib import Path
 from urllib.parse import unquote
 
+from browser.report_store import finding
 from bs4 import BeautifulSoup
 
-from browser.report_store import finding
-from fazhi.config import parse_config
+from county.config import parse_config
 from reports.model import unit_page_name
 from reports.render import write_reports
 from storage.db import open_engine, session_factory

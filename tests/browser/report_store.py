@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fazhi.config import parse_config
-from rules.catalogue import load_catalogue
+from county.catalogue import load_catalogue
+from county.config import parse_config
+from rules.base import registered_checks
 from storage.db import open_engine, session_factory, store_snapshot
 from storage.models import Finding, Run
 
@@ -39,9 +40,13 @@ CONFIG = parse_config(
 
 
 def finding(indicator: str, check: str, unit: str, status: str, message: str, evidence=()) -> Finding:
+    """A finding as the engine stores it, with its check's title and remedy."""
     responsible = list(load_catalogue().get(indicator).responsible)
+    check_class = {(c.indicator, c.slug): c for c in registered_checks()}.get((indicator, check))
     return Finding(indicator=indicator, check=check, unit=unit, status=status, message=message,
-                   responsible=responsible, evidence=list(evidence))
+                   responsible=responsible, evidence=list(evidence),
+                   title=check_class.title() if check_class else None,
+                   remedy=(check_class.remedy or None) if check_class else None)
 
 
 def evidence(url: str, title: str, published: str | None, note: str = "", sha256: str | None = None) -> dict:

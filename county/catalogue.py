@@ -189,7 +189,7 @@ def _refuse_duplicates(items: tuple[Item, ...]) -> None:
 def load_catalogue(path: Path | None = None) -> Catalogue:
     """The catalogue of `path`, or of the work plan shipped with the package."""
     if path is None:
-        text = resources.files("rules").joinpath("data", "work-plan.txt").read_text("utf-8")
+        text = resources.files("county").joinpath("data", "work-plan.txt").read_text("utf-8")
     else:
         text = Path(path).read_text("utf-8")
     return parse_work_plan(text)

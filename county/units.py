@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from fazhi.config import Config, Unit
+from county.config import Config, Unit
 
 # index-table and meta fields that name the publishing body
 PUBLISHER_FIELDS = ("发布机构", "来源", "信息来源", "发文机关", "ContentSource", "contentsource", "source")
