@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from storage.models import Finding, Run
+from storage.statuses import INCOMPLETE
 
 EVIDENCE_KEYS = ("url", "title", "published", "note")
 
@@ -29,6 +30,9 @@ def run_summary(run: Run) -> dict[str, Any]:
         "pages": run.pages or 0,
         "attachments": run.attachments or 0,
         "fetch_errors": run.fetch_errors or 0,
+        # added to INTERFACE.md's keys: a script must tell an incomplete night (exit status 3) from a clean one
+        "complete": run.completeness != INCOMPLETE,
+        "incomplete_reason": run.incomplete_reason if run.completeness == INCOMPLETE else None,
     }
 
 

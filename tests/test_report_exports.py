@@ -13,7 +13,8 @@ from reports.export_xlsx import HEADERS, sheet_name
 from reports.render import write_reports
 
 RUN_KEYS = {"id": int, "as_of": str, "started_at": str, "finished_at": str,
-            "pages": int, "attachments": int, "fetch_errors": int}
+            "pages": int, "attachments": int, "fetch_errors": int,
+            "complete": bool, "incomplete_reason": (str, type(None))}
 FINDING_KEYS = {"indicator": str, "check": str, "unit": str, "status": str, "message": str,
                 "responsible": list, "evidence": list}
 EVIDENCE_KEYS = {"url": str, "title": str, "published": (str, type(None)), "note": str}
@@ -101,3 +102,14 @@ def test_sheet_names_are_valid_and_unique():
     assert names[2] == "a_b_c_d__e__f"
     assert all(len(n) <= 31 for n in names) and len(set(names)) == len(names)
     assert names[5] != "History"
+
+
+def test_findings_json_says_when_the_night_was_incomplete_and_why(tmp_path):
+    from reports.export_json import write_findings_json
+    from storage.models import Run
+
+    run = Run(id=3, county="示范县", status="checked", completeness="incomplete",
+              incomplete_reason="只读到上次完整运行（第 2 次）2,751 份文件中的 120 份")
+    data = json.loads(write_findings_json(tmp_path / "findings.json", run, []).read_text("utf-8"))
+    assert data["run"]["complete"] is False
+    assert data["run"]["incomplete_reason"].startswith("只读到上次完整运行")
