@@ -16,95 +16,8 @@ from rapidfuzz import fuzz
 
 from rules.base import Check, CheckContext, Doc, Evidence, Result, worst
 from rules.dates import last_date, parse_date, parse_window
+from rules.corpus import Corpus
 from rules.matching import Match, Phrase, find_years, match_title, normalise_title
-
-# a name in a title preceded by one of these is a higher-level body (市司法局), not ours
-_HIGHER_LEVEL = "市省州"
-
-
-class Holdings:
-    """The run's documents grouped by the unit that published them.
-
-    Beyond the engine's attribution (URL prefix, 发布机构), a county-level document
-    whose title names a configured unit (鲁山县教育局2020年法治政府建设情况报告 on
-    the portal) is that unit's, and an attachment stored outside any unit's
-    prefix belongs to the unit of the page that links it.
-    """
-
-    def __init__(self, ctx: CheckContext) -> None:
-        self._county = ctx.county_unit.name
-        self._named_units = [
-            (name, unit.name)
-            for unit in ctx.config.units
-            if not unit.has_role("county")
-            for name in unit.names
-            if len(name) >= 3
-        ]
-        self.by_url = {doc.url: doc for doc in ctx.present}
-        self._owner: dict[str, str] = {}
-        self._by_unit: dict[str, list[Doc]] = defaultdict(list)
-        self._attachments: dict[str, list[Doc]] = defaultdict(list)
-        for doc in ctx.present:
-            self._by_unit[self.owner(doc)].append(doc)
-            if doc.kind == "attachment" and doc.parent_url:
-                self._attachments[doc.parent_url].append(doc)
-
-    def owner(self, doc: Doc) -> str:
-        if doc.url not in self._owner:
-            self._owner[doc.url] = self._find_owner(doc)
-        return self._owner[doc.url]
-
-    def _find_owner(self, doc: Doc) -> str:
-        if doc.unit != self._county:
-            return doc.unit
-        named = self.unit_named_in(doc.title)
-        if named:
-            return named
-        parent = self.by_url.get(doc.parent_url or "")
-        if doc.kind == "attachment" and parent is not None and parent.url != doc.url:
-            return self.owner(parent)
-        return doc.unit
-
-    def unit_named_in(self, title: str) -> str | None:
-        hits = []
-        for name, unit in self._named_units:
-            for found in re.finditer(re.escape(name), title):
-                if found.start() == 0 or title[found.start() - 1] not in _HIGHER_LEVEL:
-                    hits.append((found.start(), -len(name), unit))
-                    break
-        return min(hits)[2] if hits else None
-
-    def documents_of(self, unit: str) -> list[Doc]:
-        return self._by_unit.get(unit, [])
-
-    def attachments_of(self, doc: Doc) -> list[Doc]:
-        return self._attachments.get(doc.url, [])
-
-    def parent_of(self, doc: Doc) -> Doc | None:
-        return self.by_url.get(doc.parent_url or "")
-
-    def published(self, doc: Doc) -> dt.date | None:
-        """CHECKS.md's published date; an attachment without one takes its page's."""
-        if doc.published_on or doc.list_date:
-            return doc.published_on or doc.list_date
-        parent = self.parent_of(doc)
-        return (parent.published_on or parent.list_date) if parent is not None else None
-
-    def context_title(self, doc: Doc) -> str:
-        """A document's title with its page's title, for attachments named 附件1.xlsx."""
-        parent = self.parent_of(doc)
-        return f"{parent.title} {doc.title}" if parent is not None and doc.kind == "attachment" else doc.title
-
-
-def titled(docs: Iterable[Doc], phrases: Sequence[Phrase], allow_news: bool = False) -> list[tuple[Doc, Match]]:
-    """Documents whose own title is the item (CHECKS.md "matches")."""
-    found = []
-    for doc in docs:
-        match = match_title(doc.title, phrases, allow_news=allow_news)
-        if match is not None:
-            found.append((doc, match))
-    return found
-
 
 def iso(day: dt.date | None) -> str:
     return day.isoformat() if day else "日期不明"
@@ -140,7 +53,7 @@ def judge_yearly(
     unit: str,
     candidates: Sequence[Doc],
     item: YearlyItem,
-    holdings: Holdings,
+    corpus: Corpus,
     year_of: Callable[[Doc], int | None] = covered_year,
 ) -> Result:
     """Present for the year and on time (CHECKS.md A: 93, 51, 31)."""
@@ -148,7 +61,8 @@ def judge_yearly(
     label = f"{item.year}年度{item.name}"
     if not reports:
         return _missing_yearly(check, ctx, unit, [year_of(doc) for doc in candidates], item, label)
-    dated = sorted((holdings.published(doc), doc) for doc in reports if holdings.published(doc))
+    # one report posted in two columns has two documents of one date: order by date alone
+    dated = sorted(((corpus.published(doc), doc) for doc in reports if corpus.published(doc)), key=lambda pair: pair[0])
     on_time = [(day, doc) for day, doc in dated if day <= item.due or not item.late_fails]
     if on_time:
         day, doc = on_time[0]
@@ -258,8 +172,6 @@ _KIND_WORDS = (
 # a penalty decision's document number in a title (穗番环罚〔2019〕156号, 德环罚字【2019】13号)
 # names the decision even when the title says nothing else about it
 PENALTY_NUMBER_MARKS = ("罚〔", "罚[", "罚字", "罚决字")
-# 处罚/许可 within 7 working days, other enforcement decisions within 20 (第52项)
-DECISION_LIMITS = {"处罚": 7, "许可": 7, "其他": 20}
 # the text of a decision document itself (决定书), whose closing date is the decision date
 _DECISION_DOCUMENT = re.compile(r"决定书|决定如下|如下处罚|如下决定|作出如下|决定对|决定给予|决定准予|准予.{0,20}许可")
 _LABELLED_DATE = re.compile(rf"(?:{DECISION_DATE_LABEL.pattern})\s*[:：]?\s*")
@@ -407,6 +319,11 @@ def is_comment_notice(doc: Doc) -> bool:
     return match_title(doc.title, COMMENT_NOTICE) is not None and not is_internal_request(doc)
 
 
+def comment_notices(corpus: Corpus) -> list[Doc]:
+    """The run's consultation notices (is_comment_notice), in run order."""
+    return [doc for doc, _ in corpus.titled(COMMENT_NOTICE) if is_comment_notice(doc)]
+
+
 # a draft pasted below the notice starts at its attachment heading (附件 / 附件1 / 附件：《…》)
 _ATTACHED_PART = re.compile(r"^[ \t]*附[ \t]*件[ \t]*(?:\d+|[一二三四五六七八九十]+)?[ \t]*(?:[:：]|$)", re.M)
 # a salutation opening the text: 各乡（镇）、街道办事处、县直各单位：
@@ -447,9 +364,9 @@ def draft_name(title: str) -> str:
     return name if name.strip("意见建议") else ""
 
 
-def outcome_reports(documents: Iterable[Doc]) -> list[Doc]:
+def outcome_reports(corpus: Corpus) -> list[Doc]:
     """Documents reporting how comments were taken up (意见采纳情况, 反馈)."""
-    return [doc for doc, _ in titled(documents, OUTCOME)]
+    return [doc for doc, _ in corpus.titled(OUTCOME)]
 
 
 def outcome_for(notice: Doc, outcomes: Iterable[Doc]) -> Doc | None:

@@ -6,14 +6,14 @@ import re
 from collections.abc import Iterator
 
 from rules.base import Check, CheckContext, Doc, Result, register
+from rules.corpus import Corpus, corpus_of
 from rules.unit_checks import (
     CommentWindow,
-    Holdings,
     ItemVerdict,
     ItemWords,
     comment_window,
     draft_name,
-    is_comment_notice,
+    comment_notices,
     is_major_decision_notice,
     notice_text,
     per_item_results,
@@ -39,9 +39,9 @@ class NormativeCommentWindow(Check):
     scope = "per_item"
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        holdings = ctx.shared(Holdings)
-        notices = [doc for doc in ctx.present if is_comment_notice(doc) and is_normative_notice(doc, ctx)]
-        yield from per_item_results(self, ctx, (_verdict(ctx, holdings, doc) for doc in notices), WORDS)
+        corpus = corpus_of(ctx)
+        notices = [doc for doc in comment_notices(corpus) if is_normative_notice(doc, ctx)]
+        yield from per_item_results(self, ctx, (_verdict(ctx, corpus, doc) for doc in notices), WORDS)
 
 
 def is_normative_notice(doc: Doc, ctx: CheckContext) -> bool:
@@ -52,9 +52,9 @@ def is_normative_notice(doc: Doc, ctx: CheckContext) -> bool:
     return not is_major_decision_notice(doc, ctx) and bool(RULES_DRAFT.search(draft_name(doc.title)))
 
 
-def _verdict(ctx: CheckContext, holdings: Holdings, doc: Doc) -> ItemVerdict:
-    unit = holdings.owner(doc)
-    window = comment_window(doc, holdings.published(doc))
+def _verdict(ctx: CheckContext, corpus: Corpus, doc: Doc) -> ItemVerdict:
+    unit = corpus.owner(doc)
+    window = comment_window(doc, corpus.published(doc))
     if not isinstance(window, CommentWindow):
         return ItemVerdict(unit, "warn", doc, window)
     try:
