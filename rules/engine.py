@@ -9,6 +9,7 @@ import logging
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crawler.urls import canonical_url
@@ -22,11 +23,10 @@ from storage.db import (
     parent_pages,
     previous_checked_run,
     previous_complete_run,
-    run_documents,
     run_fetch_errors,
     run_findings,
 )
-from storage.models import Finding, Run
+from storage.models import Document, Finding, Run
 
 log = logging.getLogger(__name__)
 # failed URLs named in a finding's message
@@ -41,7 +41,7 @@ def build_context(session: Session, run: Run, config: Config, as_of: dt.date) ->
     from rules.catalogue import load_catalogue
     from rules.workdays import WorkCalendar
 
-    documents = [_doc_view(row, config) for row in run_documents(session, run.id)]
+    documents = [_doc_view(row, config) for row in session.execute(select(*DOC_COLUMNS).where(Document.run_id == run.id).order_by(Document.id))]
     errors = [ErrorView(row.url, attribute_url(row.url, config), row.reason) for row in run_fetch_errors(session, run.id)]
     failures = start_failures(run.start_urls or config.crawl.start_urls, documents, errors)
     baseline = previous_complete_run(session, run)
@@ -62,6 +62,14 @@ def build_context(session: Session, run: Run, config: Config, as_of: dt.date) ->
     )
 
 
+# what the checks read of a document, as plain rows: an ORM object per document costs
+# several kilobytes more and is kept alive by the session for the whole judging
+DOC_COLUMNS = tuple(getattr(Document, name) for name in (
+    "url", "title", "kind", "published_on", "text", "fields", "meta", "tables",
+    "http_status", "parent_url", "link_text", "extension", "list_date", "sha256",
+))
+
+
 def _doc_view(row, config: Config) -> Doc:
     fields = dict(row.fields or {})
     for key, value in (row.meta or {}).items():
@@ -72,9 +80,9 @@ def _doc_view(row, config: Config) -> Doc:
         kind=row.kind,
         published_on=row.published_on,
         text=row.text or "",
-        fields=dict(row.fields or {}),
-        meta=dict(row.meta or {}),
-        tables=list(row.tables or []),
+        fields=row.fields or {},
+        meta=row.meta or {},
+        tables=row.tables or [],
         unit=attribute(row.url, fields, config),
         http_status=row.http_status,
         parent_url=row.parent_url,
@@ -144,13 +152,21 @@ def judge(ctx: CheckContext, checks: Iterable[type] | None = None) -> list[Resul
 
 
 def _judge_one(check_class, ctx: CheckContext) -> list[Result]:
-    """A crashing check becomes one `unknown` finding; the other checks go on."""
+    """A crashing check becomes an `unknown` finding and the other checks go on; a
+    per-unit check is judged one unit at a time, so a crash on one unit's documents
+    leaves every other unit's finding as it is."""
     check = check_class()
+    if check.scope != "per_unit":
+        return _judged(check, ctx, ctx.county_unit.name)
+    return [result for unit in ctx.units_with(*check.roles) for result in _judged(check, ctx.for_unit(unit.name), unit.name)]
+
+
+def _judged(check, ctx: CheckContext, unit: str) -> list[Result]:
     try:
         return list(check.judge(ctx))
     except Exception as error:  # noqa: BLE001 — one broken check must not sink the night's report
-        log.error("check %s/%s crashed:\n%s", check.indicator, check.slug, traceback.format_exc())
-        return [check.result(ctx, ctx.county_unit.name, "unknown", f"检查程序出错，无法判断：{type(error).__name__}: {error}")]
+        log.error("check %s/%s crashed on %s:\n%s", check.indicator, check.slug, unit, traceback.format_exc())
+        return [check.result(ctx, unit, "unknown", f"检查程序出错，无法判断：{type(error).__name__}: {error}")]
 
 
 def _apply_fetch_errors(result: Result, check_class, ctx: CheckContext) -> Result:
