@@ -22,7 +22,9 @@ from rules.base import Check, CheckContext, Doc, Evidence, Result, worst
 from rules.dates import find_dates, months_before, parse_date
 from rules.corpus import Corpus, corpus_of, match_doc, titles_of
 from rules.matching import Match, Phrase, is_news_report, qualifies
-from rules.unit_checks import notice_text
+from rules.topics.consultation import notice_text
+from rules.topics.major_decisions import MAJOR_DECISION_WORDS
+from rules.topics.normative import FIRST_NORMATIVE_YEAR, NORMATIVE, SIGNED_DATE_FIELDS
 
 # Evidence entries kept per requirement; the message gives the full count.
 MAX_EVIDENCE = 8
@@ -316,8 +318,6 @@ class NegativeHitCheck(Check):
 
 # --- 规范性文件 (24, 25) -------------------------------------------------------------
 
-FIRST_NORMATIVE_YEAR = 2019
-NORMATIVE = "规范性文件"
 NORMATIVE_LIST = Phrase(
     NORMATIVE,
     requires=("目录|清单|一览表|汇编|文件库",),
@@ -394,7 +394,7 @@ def _field_label(key: str) -> str:
 
 
 def _document_year(doc: Doc) -> int | None:
-    for key in ("成文日期", "发文日期", "印发日期"):
+    for key in SIGNED_DATE_FIELDS:
         if value := parse_date(str(doc.fields.get(key, ""))):
             return value.year
     number = _DOC_NUMBER_YEAR.search(str(doc.fields.get("文号", "")))
@@ -432,9 +432,6 @@ def normative_year_problem(hits: list[Hit], as_of: dt.date) -> Problem | None:
 
 
 # --- 重大行政决策 (33, 35, 36) and 行政复议 (83, 84) ----------------------------------
-
-MAJOR_DECISION_WORDS = ("重大行政决策", "重大决策")
-
 
 def about_major_decision(corpus: Corpus, doc: Doc) -> bool:
     """The document or its attachments speak of a 重大行政决策, or name one the configuration lists

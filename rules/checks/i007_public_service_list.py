@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from rules.base import Check, CheckContext, Evidence, Result, register
 from rules.matching import Phrase
 from rules.county_checks import fetch_error_note
-from rules.corpus import Corpus, corpus_of
+from rules.corpus import corpus_of
 from rules.unit_checks import iso
 
 PHRASES = (

@@ -7,21 +7,19 @@ from collections.abc import Iterator
 
 from rules.base import Check, CheckContext, Doc, Result, register
 from rules.corpus import Corpus, corpus_of
-from rules.unit_checks import (
+from rules.topics.consultation import (
     CommentWindow,
-    ItemVerdict,
-    ItemWords,
+    comment_notices,
     comment_window,
     draft_name,
-    comment_notices,
     is_major_decision_notice,
     notice_text,
-    per_item_results,
 )
+from rules.topics.normative import NORMATIVE
+from rules.unit_checks import ItemVerdict, ItemWords, per_item_results
 from rules.workdays import CalendarGap
 
 MIN_WORKING_DAYS = 7
-NORMATIVE = "规范性文件"
 # drafts of these kinds are 规范性文件 even when the notice does not say so (a
 # draft 通知 put to the public, 关于规范…有关事项的通知, sets rules: work notices
 # are not consulted on); a plan (规划, 行动方案) or a report is not

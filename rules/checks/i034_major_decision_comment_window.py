@@ -6,17 +6,15 @@ from collections.abc import Iterator, Sequence
 
 from rules.base import Check, CheckContext, Doc, Result, register
 from rules.corpus import Corpus, corpus_of
-from rules.unit_checks import (
+from rules.topics.consultation import (
     CommentWindow,
-    ItemVerdict,
-    ItemWords,
-    comment_window,
     comment_notices,
+    comment_window,
     is_major_decision_notice,
     outcome_for,
     outcome_reports,
-    per_item_results,
 )
+from rules.unit_checks import ItemVerdict, ItemWords, per_item_results
 
 MIN_CALENDAR_DAYS = 30
 WORDS = ItemWords(noun="重大行政决策征求意见公告", bad=f"征求意见期少于{MIN_CALENDAR_DAYS}日", good="符合要求")

@@ -5,21 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.base import Check, CheckContext, Doc, Result, register
-from rules.matching import Phrase, match_title
 from rules.corpus import Corpus, corpus_of
-from rules.unit_checks import (
-    PENALTY_NUMBER_MARKS,
-    Decision,
-    ItemVerdict,
-    ItemWords,
-    decision_kind,
-    is_column_title,
-    iso,
-    looks_like_list,
-    notice_decision_date,
-    per_item_results,
-    table_decisions,
-)
+from rules.matching import Phrase, match_title
+from rules.topics.enforcement import PENALTY_NUMBER_MARKS, Decision, decision_kind, notice_decision_date, table_decisions
+from rules.unit_checks import ItemVerdict, ItemWords, is_column_title, iso, looks_like_list, per_item_results
 from rules.workdays import CalendarGap
 
 # rules, forms, statistics and 复议 decisions are not enforcement decisions

@@ -6,17 +6,10 @@ import re
 from collections.abc import Iterator
 
 from rules.base import Check, CheckContext, Doc, Result, register
-from rules.matching import Phrase, match_title
 from rules.corpus import Corpus, corpus_of
-from rules.unit_checks import (
-    PENALTY_NUMBER_MARKS,
-    ItemVerdict,
-    ItemWords,
-    is_column_title,
-    looks_like_list,
-    per_item_results,
-    table_decisions,
-)
+from rules.matching import Phrase, match_title
+from rules.topics.enforcement import PENALTY_NUMBER_MARKS, table_decisions
+from rules.unit_checks import ItemVerdict, ItemWords, is_column_title, looks_like_list, per_item_results
 
 PHRASES = (
     Phrase(
