@@ -23,7 +23,7 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from rules.base import CheckContext, Doc
-from rules.matching import FUZZY_THRESHOLD, MIN_FUZZY_LENGTH, Match, Phrase, clean_title, is_news_report, match_title
+from rules.matching import FUZZY_THRESHOLD, MIN_FUZZY_LENGTH, TITLE_CACHE, Match, Phrase, clean_title, is_news_report, match_title
 
 # a name in a title preceded by one of these is a higher-level body (市司法局), not ours
 _HIGHER_LEVEL = "市省州"
@@ -200,7 +200,7 @@ class TitleIndex:
         self._strings: list[str] = []
         self._own: list[list[int]] = []  # string id → positions of documents with it as their own title
         self._known_by: list[list[int]] = []  # string id → positions of documents known by it
-        self._by_char: dict[str, set[int]] = defaultdict(set)
+        self._by_char: dict[str, list[int]] = defaultdict(list)
         for position, doc in enumerate(docs):
             titles = titles_of(doc)
             for title in titles:
@@ -216,7 +216,7 @@ class TitleIndex:
             self._own.append([])
             self._known_by.append([])
             for char in set(clean_title(title)):
-                self._by_char[char].add(self._ids[title])
+                self._by_char[char].append(self._ids[title])
         return self._ids[title]
 
     def own_titles(self, phrases: tuple[Phrase, ...], allow_news: bool) -> list[tuple[Doc, Match]]:
@@ -240,7 +240,7 @@ class TitleIndex:
 
     def _matches(self, phrases: tuple[Phrase, ...], allow_news: bool) -> list[tuple[int, Match]]:
         candidates = set().union(*(self._candidates(spelling) for phrase in phrases for spelling in phrase.spellings))
-        found = ((string_id, cached_match(self._strings[string_id], phrases, allow_news)) for string_id in candidates)
+        found = ((string_id, match_title(self._strings[string_id], phrases, allow_news=allow_news)) for string_id in candidates)
         return [(string_id, match) for string_id, match in found if match is not None]
 
     def _candidates(self, spelling: str) -> set[int]:
@@ -264,7 +264,7 @@ def fuzzy_misses(length: int) -> int:
     return length - math.floor(share * length / (2 - share))
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=TITLE_CACHE)
 def cached_match(title: str, phrases: tuple[Phrase, ...], allow_news: bool) -> Match | None:
     return match_title(title, phrases, allow_news=allow_news)
 

@@ -14,13 +14,14 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import ClassVar
 
 import cn2an
 
 from rules.base import Check, CheckContext, Doc, Evidence, Result, worst
 from rules.dates import find_dates, months_before, parse_date
-from rules.corpus import Corpus, corpus_of, match_doc, titles_of
+from rules.corpus import Corpus, corpus_of, titles_of
 from rules.matching import Match, Phrase, is_news_report, qualifies
 from rules.topics.consultation import notice_text
 from rules.topics.major_decisions import MAJOR_DECISION_WORDS
@@ -338,7 +339,8 @@ def normative_hits(corpus: Corpus) -> list[Hit]:
 
 def _normative_hits(ctx: CheckContext) -> list[Hit]:
     corpus = corpus_of(ctx)
-    hits = [hit for doc in corpus.docs if (hit := _normative_hit(corpus, doc))]
+    lists = dict((doc.url, match) for doc, match in corpus.matching((NORMATIVE_LIST,)))
+    hits = [hit for doc in corpus.docs if (hit := _normative_hit(corpus, doc, lists.get(doc.url)))]
     by_year: dict[int, list[Hit]] = defaultdict(list)
     for hit in newest_first(hits):
         for year in hit.years:
@@ -356,9 +358,9 @@ def missing_normative_years(hits: Iterable[Hit], as_of: dt.date) -> list[int]:
     return [year for year in range(FIRST_NORMATIVE_YEAR, as_of.year + 1) if year not in covered]
 
 
-def _normative_hit(corpus: Corpus, doc: Doc) -> Hit | None:
+def _normative_hit(corpus: Corpus, doc: Doc, match: Match | None) -> Hit | None:
+    """`match`: the document's title is a list of 规范性文件 (NORMATIVE_LIST)."""
     published = corpus.published(doc)
-    match = match_doc(doc, (NORMATIVE_LIST,))
     if match is not None:
         years = _listed_years(corpus.content(doc), corpus.ctx.as_of) or ({published.year} if published else set())
         return Hit(doc, match, published, _years_note("规范性文件目录", years), tuple(sorted(years)))
@@ -375,12 +377,15 @@ def _filed_as_normative(doc: Doc) -> str | None:
         if isinstance(value, str) and NORMATIVE in value and len(value) <= _MAX_CATEGORY_LENGTH:
             return f"归入“{value}”（{_field_label(key)}）"
     for key, value in doc.fields.items():
-        if _REGISTRATION.search(str(key)) and value:
+        if value and _is_registration_label(str(key)):
             return f"有规范性文件登记号 {value}"
-    match = _REGISTRATION.search(doc.text[:2000])
-    if match and NORMATIVE in doc.text:
-        return f"正文有规范性文件登记号（{match.group(0)}）"
-    return None
+    match = _REGISTRATION.search(doc.text[:2000]) if NORMATIVE in doc.text else None
+    return f"正文有规范性文件登记号（{match.group(0)}）" if match else None
+
+
+@lru_cache(maxsize=1024)
+def _is_registration_label(key: str) -> bool:
+    return bool(_REGISTRATION.search(key))
 
 
 # the report is read by civil servants: a CMS's meta tag name means nothing to them

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sys
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from crawler.urls import canonical_url
 from fazhi.config import Config
-from fazhi.units import attribute, attribute_url
+from fazhi.units import UnitFinder, unit_finder
 from rules.base import CheckContext, Doc, ErrorView, PastFinding, PastRun, Result, Sighting, registered_checks
 from rules.completeness import assess, start_failures
 from rules.county_checks import NegativeHitCheck
@@ -41,8 +42,11 @@ def build_context(session: Session, run: Run, config: Config, as_of: dt.date) ->
     from rules.catalogue import load_catalogue
     from rules.workdays import WorkCalendar
 
-    documents = [_doc_view(row, config) for row in session.execute(select(*DOC_COLUMNS).where(Document.run_id == run.id).order_by(Document.id))]
-    errors = [ErrorView(row.url, attribute_url(row.url, config), row.reason) for row in run_fetch_errors(session, run.id)]
+    # every document's unit from tonight's configuration: prefixes or aliases may have changed since the crawl
+    units = unit_finder(config.units)
+    rows = session.execute(select(*DOC_COLUMNS).where(Document.run_id == run.id).order_by(Document.id).execution_options(yield_per=ROWS_PER_BATCH))
+    documents = [_doc_view(row, units) for row in rows]
+    errors = [ErrorView(row.url, units.attribute_url(row.url), row.reason) for row in run_fetch_errors(session, run.id)]
     failures = start_failures(run.start_urls or config.crawl.start_urls, documents, errors)
     baseline = previous_complete_run(session, run)
     completeness = assess(run, baseline, previous_checked_run(session, run), failures, config.store)
@@ -69,21 +73,22 @@ DOC_COLUMNS = tuple(getattr(Document, name) for name in (
     "http_status", "parent_url", "link_text", "extension", "list_date", "sha256",
 ))
 
+# rows decoded at a time: the run's rows are never all held at once beside their views
+ROWS_PER_BATCH = 2000
 
-def _doc_view(row, config: Config) -> Doc:
-    fields = dict(row.fields or {})
-    for key, value in (row.meta or {}).items():
-        fields.setdefault(key, value)
+
+def _doc_view(row, units: UnitFinder) -> Doc:
+    fields, meta = _shared_keys(row.fields), _shared_keys(row.meta)
     return Doc(
         url=row.url,
         title=row.title or "",
         kind=row.kind,
         published_on=row.published_on,
         text=row.text or "",
-        fields=row.fields or {},
-        meta=row.meta or {},
+        fields=fields,
+        meta=meta,
         tables=row.tables or [],
-        unit=attribute(row.url, fields, config),
+        unit=units.attribute(row.url, meta | fields),
         http_status=row.http_status,
         parent_url=row.parent_url,
         link_text=row.link_text,
@@ -91,6 +96,12 @@ def _doc_view(row, config: Config) -> Doc:
         list_date=row.list_date,
         sha256=row.sha256,
     )
+
+
+def _shared_keys(values: dict | None) -> dict:
+    """A run's documents share a few dozen field names (索引号, 发布机构 …): one string each,
+    not one per document."""
+    return {sys.intern(key): value for key, value in (values or {}).items()}
 
 
 def _past_run(session: Session, run: Run | None) -> PastRun | None:

@@ -154,7 +154,12 @@ def is_news_report(title: str) -> bool:
 
 
 def _present(word: str, cleaned: str) -> bool:
-    return any(clean_title(alt) in cleaned for alt in word.split("|") if alt)
+    return any(alternative in cleaned for alternative in _alternatives(word))
+
+
+@lru_cache(maxsize=4096)
+def _alternatives(word: str) -> tuple[str, ...]:
+    return tuple(clean_title(alternative) for alternative in word.split("|") if alternative)
 
 
 def qualifies(title: str, phrase: Phrase) -> bool:

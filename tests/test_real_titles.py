@@ -21,7 +21,8 @@ import yaml
 
 import rules.checks  # noqa: F401  (registers every check)
 from rules.base import Doc, registered_checks
-from rules.county_checks import Requirement, match_doc
+from rules.corpus import match_doc
+from rules.county_checks import Requirement
 from rules.matching import Phrase, match_title
 from rules.topics.consultation import is_comment_notice, is_major_decision_notice
 

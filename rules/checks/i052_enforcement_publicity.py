@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from rules.base import Check, CheckContext, Doc, Result, register
 from rules.corpus import Corpus, corpus_of
-from rules.matching import Phrase, match_title
+from rules.matching import Match, Phrase
 from rules.topics.enforcement import PENALTY_NUMBER_MARKS, Decision, decision_kind, notice_decision_date, table_decisions
 from rules.unit_checks import ItemVerdict, ItemWords, is_column_title, iso, looks_like_list, per_item_results
 from rules.workdays import CalendarGap
@@ -53,20 +53,23 @@ class EnforcementPublicity(Check):
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:
         corpus = corpus_of(ctx)
+        notices = dict((doc.url, match) for doc, match in corpus.titled(PHRASES))
         verdicts = (
-            _verdict(ctx, corpus, decision) for doc in ctx.present for decision in decisions_in(doc, corpus)
+            _verdict(ctx, corpus, decision)
+            for doc in ctx.present
+            for decision in decisions_in(doc, corpus, notices.get(doc.url))
         )
         yield from per_item_results(self, ctx, verdicts, WORDS)
 
 
-def decisions_in(doc: Doc, corpus: Corpus) -> list[Decision]:
+def decisions_in(doc: Doc, corpus: Corpus, match: Match | None) -> list[Decision]:
+    """`match`: the document's title names a decision (PHRASES)."""
     context = corpus.context_title(doc)
     if "复议" in context:
         return []
     rows = table_decisions(doc, context)
     if rows:
         return rows
-    match = match_title(doc.title, PHRASES)
     if match is None or looks_like_list(doc):
         return []
     # a page whose attachment holds the table of decisions only points to it

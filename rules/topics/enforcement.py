@@ -68,12 +68,12 @@ def table_decisions(doc: Doc, context: str) -> list[Decision]:
 def _header_row(table: Sequence[Sequence[object]]) -> int | None:
     for index, row in enumerate(table[:HEADER_SEARCH_ROWS]):
         cells = [_cell(cell) for cell in row]
-        # a label beside its value (决定日期 | 2021-09-28) is one notice's field, not a header
-        if any(_cell_date(cell) for cell in cells):
+        compact = [_compact(cell) for cell in cells]
+        has_date_column = any(DECISION_DATE_LABEL.search(cell) for cell in compact)
+        if not has_date_column or not any(_TABLE_KEY_COLUMN.search(cell) for cell in compact):
             continue
-        cells = [_compact(cell) for cell in cells]
-        has_date_column = any(DECISION_DATE_LABEL.search(cell) for cell in cells)
-        if has_date_column and any(_TABLE_KEY_COLUMN.search(cell) for cell in cells):
+        # a label beside its value (决定日期 | 2021-09-28) is one notice's field, not a header
+        if not any(_cell_date(cell) for cell in cells):
             return index
     return None
 
