@@ -67,6 +67,7 @@ class Corpus:
         for doc in self.docs:
             self._by_unit[self.ownership(doc).unit].append(doc)
         self._titles = TitleIndex(self.docs)
+        self._titled_by_unit: dict[tuple, dict[str, list[tuple[Doc, Match]]]] = {}
 
     # ---- units ------------------------------------------------------------------
 
@@ -150,10 +151,14 @@ class Corpus:
 
     def titled(self, phrases: Sequence[Phrase], *, unit: str | None = None, allow_news: bool = False) -> list[tuple[Doc, Match]]:
         """Documents (of `unit`, or all) whose own title is the item (CHECKS.md "matches"), in run order."""
-        found = self._titles.own_titles(tuple(phrases), allow_news)
+        phrases = tuple(phrases)
         if unit is None:
-            return found
-        return [(doc, match) for doc, match in found if self.owner(doc) == unit]
+            return self._titles.own_titles(phrases, allow_news)
+        if (phrases, allow_news) not in self._titled_by_unit:
+            by_unit = self._titled_by_unit[phrases, allow_news] = defaultdict(list)
+            for doc, match in self._titles.own_titles(phrases, allow_news):
+                by_unit[self.owner(doc)].append((doc, match))
+        return self._titled_by_unit[phrases, allow_news].get(unit, [])
 
     def matching(self, phrases: Sequence[Phrase], allow_news: bool = False) -> list[tuple[Doc, Match]]:
         """Documents any of whose titles (see titles_of) is the item, in run order (match_doc)."""
