@@ -121,3 +121,13 @@ def test_a_normative_documents_year_comes_from_the_signing_date_extraction_reads
     }
     [hit] = normative_hits(Corpus(context_for_case(case, load_catalogue())))
     assert hit.years == (2020,)
+
+
+def test_a_consultation_on_a_major_decision_counts_by_either_name():
+    from rules.base import Doc
+    from rules.topics.consultation import is_major_decision_notice
+
+    ctx = context_for_case({"as_of": "2021-04-01"}, load_catalogue())
+    short_name = Doc(url="http://gov.test/xxgk/zqyj/1.html", title="关于《鲁山县城区停车管理办法（征求意见稿）》公开征求意见的公告",
+                     text="该办法属于县政府重大决策事项，现向社会公开征求意见。")
+    assert is_major_decision_notice(short_name, ctx)
