@@ -5,9 +5,12 @@ with the reason), their published dates, parents, attachments and columns, and
 an index of their titles, so that a check asks for "the documents of unit U
 whose title matches phrases P" without a pass over every document.
 
-A document's unit is decided here, for every run, from the configuration the run
-is judged with: a unit's URL prefixes or aliases may have changed since the crawl,
-so the unit the crawl stored is not read (it only serves queries on the store).
+A document's unit is decided once per run, from the configuration the run is
+judged with: a unit's URL prefixes or aliases may have changed since the crawl, so
+the unit the crawl stored is not read (it only serves queries on the store). The
+engine attributes each document by URL prefix or 发布机构 (Doc.unit); this view
+adds what only the whole run can tell (a title naming a unit, an attachment
+belonging to its page's unit) and is the only place checks ask.
 """
 
 from __future__ import annotations
