@@ -44,7 +44,8 @@ def build_context(session: Session, run: Run, config: Config, as_of: dt.date) ->
 
     # every document's unit from tonight's configuration: prefixes or aliases may have changed since the crawl
     units = unit_finder(config.units)
-    rows = session.execute(select(*DOC_COLUMNS).where(Document.run_id == run.id).order_by(Document.id).execution_options(yield_per=ROWS_PER_BATCH))
+    query = select(*DOC_COLUMNS).where(Document.run_id == run.id).order_by(Document.id)
+    rows = session.execute(query.execution_options(yield_per=ROWS_PER_BATCH))
     documents = [_doc_view(row, units) for row in rows]
     errors = [ErrorView(row.url, units.attribute_url(row.url), row.reason) for row in run_fetch_errors(session, run.id)]
     failures = start_failures(run.start_urls or config.crawl.start_urls, documents, errors)
