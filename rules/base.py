@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, ClassVar, TypeVar
 
@@ -148,8 +148,10 @@ class CheckContext:
     baseline: PastRun | None = None
     # (indicator, check) of a county-scope item → where its evidence was last seen, behind URLs that failed tonight
     last_seen: dict[tuple[str, str], list[Sighting]] = field(default_factory=dict)
-    # views of the run that several checks build (rules.unit_checks.Holdings), made once per run
+    # views of the run that several checks build (rules.corpus.Corpus), made once per run
     _shared: dict[Any, Any] = field(default_factory=dict, repr=False)
+    # the one unit a per-unit check is judged for (see for_unit); None: every unit
+    only_unit: str | None = None
 
     def shared(self, factory: Callable[[CheckContext], T]) -> T:
         if factory not in self._shared:
@@ -175,7 +177,13 @@ class CheckContext:
         return self.config.county_unit
 
     def units_with(self, *roles: str) -> list[Unit]:
-        return [unit for unit in self.config.units if unit.has_role(*roles)]
+        return [unit for unit in self.config.units if unit.has_role(*roles) and self.only_unit in (None, unit.name)]
+
+    def for_unit(self, unit: str) -> CheckContext:
+        """The same run seen by a per-unit check judging `unit` alone; the run's views are shared."""
+        narrowed = replace(self, only_unit=unit)
+        narrowed.__dict__.update({name: self.__dict__[name] for name in ("present", "_errors_by_unit") if name in self.__dict__})
+        return narrowed
 
     def responsible(self, indicator: str) -> list[str]:
         return list(self.catalogue.get(indicator).responsible)

@@ -14,16 +14,18 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from pathlib import PurePosixPath
+from functools import lru_cache
 from typing import ClassVar
-from urllib.parse import unquote, urlsplit
 
 import cn2an
 
 from rules.base import Check, CheckContext, Doc, Evidence, Result
 from rules.dates import find_dates, months_before, parse_date
-from rules.matching import Match, Phrase, is_news_report, match_title, qualifies
-from rules.unit_checks import notice_text
+from rules.corpus import Corpus, corpus_of, titles_of
+from rules.matching import Match, Phrase, is_news_report, qualifies
+from rules.topics.consultation import notice_text
+from rules.topics.major_decisions import MAJOR_DECISION_WORDS
+from rules.topics.normative import FIRST_NORMATIVE_YEAR, NORMATIVE, SIGNED_DATE_FIELDS
 from storage.statuses import worst
 
 # Evidence entries kept per requirement; the message gives the full count.
@@ -72,144 +74,49 @@ class Hit:
         return f"标题含“{self.match.matched}”{fuzzy}"
 
 
-class Corpus:
-    """The run's fetched documents with their attachments and inherited dates."""
-
-    def __init__(self, ctx: CheckContext) -> None:
-        self.ctx = ctx
-        self.docs = ctx.present
-        self.by_url = {doc.url: doc for doc in ctx.documents}
-        self.attachments: dict[str, list[Doc]] = defaultdict(list)
-        self.linked: dict[str, list[Doc]] = defaultdict(list)  # documents first reached from a page
-        for doc in self.docs:
-            if doc.parent_url:
-                self.linked[doc.parent_url].append(doc)
-                if doc.kind == "attachment":
-                    self.attachments[doc.parent_url].append(doc)
-        self._columns: dict[str, list[Doc] | None] = {}
-
-    def published(self, doc: Doc) -> dt.date | None:
-        if doc.published_on or doc.list_date:
-            return doc.published_on or doc.list_date
-        parent = self.by_url.get(doc.parent_url or "")
-        return (parent.published_on or parent.list_date) if parent else None
-
-    def content(self, doc: Doc) -> str:
-        """The text a reader sees on the document and in its attachments, tables included
-        (not the pages it links to: a column page's entries are documents of their own)."""
-        parts = [doc.title, doc.text, table_text(doc)]
-        for child in self.attachments.get(doc.url, []):
-            parts += [child.title, child.text, table_text(child)]
-        return "\n".join(part for part in parts if part)
-
-    def listed_in(self, doc: Doc) -> list[Doc] | None:
-        """The documents a column page lists, or None when `doc` is no column page.
-
-        A column page has no date of its own and either has a column's URL (a
-        folder or its index page: …/zcjd/index.html holds …/zcjd/2021-07/1601.html)
-        or links several entries with list dates. Its entries are those pages,
-        the dated pages filed under its folder, and the files it links."""
-        if doc.url not in self._columns:
-            self._columns[doc.url] = self._listed(doc)
-        return self._columns[doc.url]
-
-    def _listed(self, doc: Doc) -> list[Doc] | None:
-        if doc.kind != "page" or doc.published_on is not None:
-            return None
-        folder = column_folder(doc.url)
-        linked = [entry for entry in self.linked.get(doc.url, []) if entry.list_date or entry.kind == "attachment"]
-        filed = [
-            entry for entry in self.docs
-            if folder and entry.kind == "page" and entry.published_on and entry.url != doc.url and entry.url.startswith(folder)
-        ]
-        if folder is None and len([entry for entry in linked if entry.list_date]) < MIN_COLUMN_ENTRIES:
-            return None
-        return list({entry.url: entry for entry in linked + filed}.values())
-
-    def hits(self, requirement: Requirement, *, accepted: bool = True) -> list[Hit]:
-        """Documents meeting the requirement, newest first (undated last). A column
-        page named after the item is not the item: the documents it lists are."""
-        if requirement.find:
-            return requirement.find(self)
-        found: dict[str, Hit] = {}
-        columns = []
-        for doc in self.docs:
-            match = match_doc(doc, requirement.phrases, requirement.allow_news)
-            if match is None:
-                continue
-            if self.listed_in(doc) is not None:
-                columns.append((doc, match))
-            elif self._meets(requirement, doc, accepted):
-                found[doc.url] = Hit(doc, match, self.published(doc))
-        for column, match in columns:
-            for entry in self._column_entries(requirement, column, match):
-                if entry.url not in found and self._meets(requirement, entry, accepted):
-                    found[entry.url] = Hit(entry, match, self.published(entry), f"列于“{column.title}”栏目")
-        return newest_first(found.values())
-
-    def _column_entries(self, requirement: Requirement, column: Doc, match: Match) -> list[Doc]:
-        return [
-            entry for entry in self.listed_in(column) or []
-            if self.listed_in(entry) is None
-            and any(qualifies(title, match.phrase) for title in titles_of(entry))
-            and (requirement.allow_news or not any(is_news_report(title) for title in titles_of(entry)))
-        ]
-
-    def _meets(self, requirement: Requirement, doc: Doc, accepted: bool) -> bool:
-        if not self._in_context(doc, requirement.context):
-            return False
-        return not (accepted and requirement.accept and not requirement.accept(self, doc))
-
-    def _in_context(self, doc: Doc, context: tuple[str, ...]) -> bool:
-        if not context:
-            return True
-        text = self.content(doc)
-        return all(any(word in text for word in alternatives.split("|")) for alternatives in context)
+def requirement_hits(corpus: Corpus, requirement: Requirement, *, accepted: bool = True) -> list[Hit]:
+    """Documents meeting the requirement, newest first (undated last). A column
+    page named after the item is not the item: the documents it lists are."""
+    if requirement.find:
+        return requirement.find(corpus)
+    found: dict[str, Hit] = {}
+    columns = []
+    for doc, match in corpus.matching(requirement.phrases, requirement.allow_news):
+        if corpus.listed_in(doc) is not None:
+            columns.append((doc, match))
+        elif _meets(corpus, requirement, doc, accepted):
+            found[doc.url] = Hit(doc, match, corpus.published(doc))
+    for column, match in columns:
+        for entry in _column_entries(corpus, requirement, column, match):
+            if entry.url not in found and _meets(corpus, requirement, entry, accepted):
+                found[entry.url] = Hit(entry, match, corpus.published(entry), f"列于“{column.title}”栏目")
+    return newest_first(found.values())
 
 
-# a column page's URL: a folder, or the folder's index/default page
-_COLUMN_INDEX = re.compile(r"^(?:index|default)(?:_\d+)?\.[a-z]+$", re.I)
-# entries with a list date that make an undated page outside such a folder a column
-MIN_COLUMN_ENTRIES = 2
+def _column_entries(corpus: Corpus, requirement: Requirement, column: Doc, match: Match) -> list[Doc]:
+    return [
+        entry for entry in corpus.listed_in(column) or []
+        if corpus.listed_in(entry) is None
+        and any(qualifies(title, match.phrase) for title in titles_of(entry))
+        and (requirement.allow_news or not any(is_news_report(title) for title in titles_of(entry)))
+    ]
 
 
-def column_folder(url: str) -> str | None:
-    """The folder whose pages a column page at `url` lists, if its URL is a column's."""
-    parts = urlsplit(url)
-    if parts.query:
-        return None
-    head, _, last = parts.path.rpartition("/")
-    if last and not _COLUMN_INDEX.match(last):
-        return None
-    return f"{parts.scheme}://{parts.netloc}{head}/"
+def _meets(corpus: Corpus, requirement: Requirement, doc: Doc, accepted: bool) -> bool:
+    if not _in_context(corpus, doc, requirement.context):
+        return False
+    return not (accepted and requirement.accept and not requirement.accept(corpus, doc))
+
+
+def _in_context(corpus: Corpus, doc: Doc, context: tuple[str, ...]) -> bool:
+    if not context:
+        return True
+    text = corpus.content(doc)
+    return all(any(word in text for word in alternatives.split("|")) for alternatives in context)
 
 
 def newest_first(hits: Iterable[Hit]) -> list[Hit]:
     return sorted(hits, key=lambda hit: (hit.published is not None, hit.published or dt.date.min), reverse=True)
-
-
-def titles_of(doc: Doc) -> list[str]:
-    """An attachment is known by its link text or file name as well as its title."""
-    titles = [doc.title, doc.link_text or ""]
-    if doc.kind == "attachment":
-        titles.append(PurePosixPath(unquote(urlsplit(doc.url).path)).stem)
-    return [title for title in dict.fromkeys(titles) if title]
-
-
-def match_doc(doc: Doc, phrases: Iterable[Phrase], allow_news: bool = False) -> Match | None:
-    titles = titles_of(doc)
-    # a list's shortened link text (河南再取消…事项) does not make a news headline a document
-    if not allow_news and any(is_news_report(title) for title in titles):
-        return None
-    for title in titles:
-        match = match_title(title, tuple(phrases), allow_news=allow_news)
-        if match is not None:
-            return match
-    return None
-
-
-def table_text(doc: Doc) -> str:
-    return "\n".join(" ".join(str(cell) for cell in row) for table in doc.tables for row in table)
 
 
 def fetch_error_note(ctx: CheckContext) -> str:
@@ -243,8 +150,8 @@ class PresenceCheck(Check):
     requirements: ClassVar[tuple[Requirement, ...]]
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        corpus = Corpus(ctx)
-        found = {req.name: corpus.hits(req) for req in self.requirements}
+        corpus = corpus_of(ctx)
+        found = {req.name: requirement_hits(corpus, req) for req in self.requirements}
         evidence = [hit.evidence(name) for name, hits in found.items() for hit in hits[:MAX_EVIDENCE]]
         unit = ctx.county_unit.name
         missing = [req for req in self.requirements if not found[req.name]]
@@ -268,7 +175,7 @@ class PresenceCheck(Check):
     def _missing_message(self, ctx: CheckContext, corpus: Corpus, missing: list[Requirement], found) -> str:
         parts = []
         for req in missing:
-            rejected = corpus.hits(req, accepted=False) if req.accept else []
+            rejected = requirement_hits(corpus, req, accepted=False) if req.accept else []
             reason = f"（{req.accept_failure}：{rejected[0].doc.title}）" if rejected and req.accept_failure else ""
             parts.append(f"未找到{req.name}{reason}；{req.advice}")
         present = [f"{name}（{describe(hits)}）" for name, hits in found.items() if hits]
@@ -384,11 +291,11 @@ class NegativeHitCheck(Check):
     what: ClassVar[str]
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        corpus = Corpus(ctx)
+        corpus = corpus_of(ctx)
         hits = newest_first(
             Hit(doc, match, corpus.published(doc))
-            for doc in corpus.docs
-            if (match := match_doc(doc, self.events)) is not None and corpus.listed_in(doc) is None
+            for doc, match in corpus.matching(self.events)
+            if corpus.listed_in(doc) is None
         )
         unit = ctx.county_unit.name
         if not hits:
@@ -413,8 +320,6 @@ class NegativeHitCheck(Check):
 
 # --- 规范性文件 (24, 25) -------------------------------------------------------------
 
-FIRST_NORMATIVE_YEAR = 2019
-NORMATIVE = "规范性文件"
 NORMATIVE_LIST = Phrase(
     NORMATIVE,
     requires=("目录|清单|一览表|汇编|文件库",),
@@ -430,7 +335,13 @@ def normative_hits(corpus: Corpus) -> list[Hit]:
     """规范性文件 online: lists of them, and documents filed as one (column,
     category field, registration number), each with the years it shows;
     one document per year first (newest year first), then the rest."""
-    hits = [hit for doc in corpus.docs if (hit := _normative_hit(corpus, doc))]
+    return corpus.ctx.shared(_normative_hits)
+
+
+def _normative_hits(ctx: CheckContext) -> list[Hit]:
+    corpus = corpus_of(ctx)
+    lists = dict((doc.url, match) for doc, match in corpus.matching((NORMATIVE_LIST,)))
+    hits = [hit for doc in corpus.docs if (hit := _normative_hit(corpus, doc, lists.get(doc.url)))]
     by_year: dict[int, list[Hit]] = defaultdict(list)
     for hit in newest_first(hits):
         for year in hit.years:
@@ -448,9 +359,9 @@ def missing_normative_years(hits: Iterable[Hit], as_of: dt.date) -> list[int]:
     return [year for year in range(FIRST_NORMATIVE_YEAR, as_of.year + 1) if year not in covered]
 
 
-def _normative_hit(corpus: Corpus, doc: Doc) -> Hit | None:
+def _normative_hit(corpus: Corpus, doc: Doc, match: Match | None) -> Hit | None:
+    """`match`: the document's title is a list of 规范性文件 (NORMATIVE_LIST)."""
     published = corpus.published(doc)
-    match = match_doc(doc, (NORMATIVE_LIST,))
     if match is not None:
         years = _listed_years(corpus.content(doc), corpus.ctx.as_of) or ({published.year} if published else set())
         return Hit(doc, match, published, _years_note("规范性文件目录", years), tuple(sorted(years)))
@@ -467,12 +378,15 @@ def _filed_as_normative(doc: Doc) -> str | None:
         if isinstance(value, str) and NORMATIVE in value and len(value) <= _MAX_CATEGORY_LENGTH:
             return f"归入“{value}”（{_field_label(key)}）"
     for key, value in doc.fields.items():
-        if _REGISTRATION.search(str(key)) and value:
+        if value and _is_registration_label(str(key)):
             return f"有规范性文件登记号 {value}"
-    match = _REGISTRATION.search(doc.text[:2000])
-    if match and NORMATIVE in doc.text:
-        return f"正文有规范性文件登记号（{match.group(0)}）"
-    return None
+    match = _REGISTRATION.search(doc.text[:2000]) if NORMATIVE in doc.text else None
+    return f"正文有规范性文件登记号（{match.group(0)}）" if match else None
+
+
+@lru_cache(maxsize=1024)
+def _is_registration_label(key: str) -> bool:
+    return bool(_REGISTRATION.search(key))
 
 
 # the report is read by civil servants: a CMS's meta tag name means nothing to them
@@ -486,7 +400,7 @@ def _field_label(key: str) -> str:
 
 
 def _document_year(doc: Doc) -> int | None:
-    for key in ("成文日期", "发文日期", "印发日期"):
+    for key in SIGNED_DATE_FIELDS:
         if value := parse_date(str(doc.fields.get(key, ""))):
             return value.year
     number = _DOC_NUMBER_YEAR.search(str(doc.fields.get("文号", "")))
@@ -524,9 +438,6 @@ def normative_year_problem(hits: list[Hit], as_of: dt.date) -> Problem | None:
 
 
 # --- 重大行政决策 (33, 35, 36) and 行政复议 (83, 84) ----------------------------------
-
-MAJOR_DECISION_WORDS = ("重大行政决策", "重大决策")
-
 
 def about_major_decision(corpus: Corpus, doc: Doc) -> bool:
     """The document or its attachments speak of a 重大行政决策, or name one the configuration lists

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sys
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from county.config import Config
-from county.units import attribute, attribute_url
+from county.units import UnitFinder, unit_finder
 from crawler.urls import canonical_url
 from rules.base import CheckContext, Doc, ErrorView, PastFinding, PastRun, Result, Sighting, registered_checks
 from rules.completeness import assess, start_failures
@@ -22,11 +24,10 @@ from storage.db import (
     parent_pages,
     previous_checked_run,
     previous_complete_run,
-    run_documents,
     run_fetch_errors,
     run_findings,
 )
-from storage.models import Finding, Run
+from storage.models import Document, Finding, Run
 
 log = logging.getLogger(__name__)
 # failed URLs named in a finding's message
@@ -41,8 +42,12 @@ def build_context(session: Session, run: Run, config: Config, as_of: dt.date) ->
     from county.catalogue import load_catalogue
     from rules.workdays import WorkCalendar
 
-    documents = [_doc_view(row, config) for row in run_documents(session, run.id)]
-    errors = [ErrorView(row.url, attribute_url(row.url, config), row.reason) for row in run_fetch_errors(session, run.id)]
+    # every document's unit from tonight's configuration: prefixes or aliases may have changed since the crawl
+    units = unit_finder(config.units)
+    query = select(*DOC_COLUMNS).where(Document.run_id == run.id).order_by(Document.id)
+    rows = session.execute(query.execution_options(yield_per=ROWS_PER_BATCH))
+    documents = [_doc_view(row, units) for row in rows]
+    errors = [ErrorView(row.url, units.attribute_url(row.url), row.reason) for row in run_fetch_errors(session, run.id)]
     failures = start_failures(run.start_urls or config.crawl.start_urls, documents, errors)
     baseline = previous_complete_run(session, run)
     completeness = assess(run, baseline, previous_checked_run(session, run), failures, config.store)
@@ -62,20 +67,29 @@ def build_context(session: Session, run: Run, config: Config, as_of: dt.date) ->
     )
 
 
-def _doc_view(row, config: Config) -> Doc:
-    fields = dict(row.fields or {})
-    for key, value in (row.meta or {}).items():
-        fields.setdefault(key, value)
+# what the checks read of a document, as plain rows: an ORM object per document costs
+# several kilobytes more and is kept alive by the session for the whole judging
+DOC_COLUMNS = tuple(getattr(Document, name) for name in (
+    "url", "title", "kind", "published_on", "text", "fields", "meta", "tables",
+    "http_status", "parent_url", "link_text", "extension", "list_date", "sha256",
+))
+
+# rows decoded at a time: the run's rows are never all held at once beside their views
+ROWS_PER_BATCH = 2000
+
+
+def _doc_view(row, units: UnitFinder) -> Doc:
+    fields, meta = _shared_keys(row.fields), _shared_keys(row.meta)
     return Doc(
         url=row.url,
         title=row.title or "",
         kind=row.kind,
         published_on=row.published_on,
         text=row.text or "",
-        fields=dict(row.fields or {}),
-        meta=dict(row.meta or {}),
-        tables=list(row.tables or []),
-        unit=attribute(row.url, fields, config),
+        fields=fields,
+        meta=meta,
+        tables=row.tables or [],
+        unit=units.attribute(row.url, meta | fields),
         http_status=row.http_status,
         parent_url=row.parent_url,
         link_text=row.link_text,
@@ -83,6 +97,12 @@ def _doc_view(row, config: Config) -> Doc:
         list_date=row.list_date,
         sha256=row.sha256,
     )
+
+
+def _shared_keys(values: dict | None) -> dict:
+    """A run's documents share a few dozen field names (索引号, 发布机构 …): one string each,
+    not one per document."""
+    return {sys.intern(key): value for key, value in (values or {}).items()}
 
 
 def _past_run(session: Session, run: Run | None) -> PastRun | None:
@@ -144,13 +164,21 @@ def judge(ctx: CheckContext, checks: Iterable[type] | None = None) -> list[Resul
 
 
 def _judge_one(check_class, ctx: CheckContext) -> list[Result]:
-    """A crashing check becomes one `unknown` finding; the other checks go on."""
+    """A crashing check becomes an `unknown` finding and the other checks go on; a
+    per-unit check is judged one unit at a time, so a crash on one unit's documents
+    leaves every other unit's finding as it is."""
     check = check_class()
+    if check.scope != "per_unit":
+        return _judged(check, ctx, ctx.county_unit.name)
+    return [result for unit in ctx.units_with(*check.roles) for result in _judged(check, ctx.for_unit(unit.name), unit.name)]
+
+
+def _judged(check, ctx: CheckContext, unit: str) -> list[Result]:
     try:
         return list(check.judge(ctx))
     except Exception as error:  # noqa: BLE001 — one broken check must not sink the night's report
-        log.error("check %s/%s crashed:\n%s", check.indicator, check.slug, traceback.format_exc())
-        return [check.result(ctx, ctx.county_unit.name, "unknown", f"检查程序出错，无法判断：{type(error).__name__}: {error}")]
+        log.error("check %s/%s crashed on %s:\n%s", check.indicator, check.slug, unit, traceback.format_exc())
+        return [check.result(ctx, unit, "unknown", f"检查程序出错，无法判断：{type(error).__name__}: {error}")]
 
 
 def _apply_fetch_errors(result: Result, check_class, ctx: CheckContext) -> Result:

@@ -65,17 +65,23 @@ _TRAILING = re.compile(r"(?:的)?(?:通知|公告|公示|通告)$")
 _TRAILING_BRACKET = re.compile(r"\([^()]*\)$")
 
 
-def _clean(text: str) -> str:
+# a run's titles are matched against many phrases: each is normalised once
+TITLE_CACHE = 1 << 17
+
+
+@lru_cache(maxsize=TITLE_CACHE)
+def clean_title(text: str) -> str:
     """Character-level normalisation: NFKC folds full-width forms; spacing,
     quotes and title brackets carry no meaning in a title."""
     return _STRIP_CHARS.sub("", unicodedata.normalize("NFKC", text))
 
 
+@lru_cache(maxsize=TITLE_CACHE)
 def normalise_title(title: str) -> str:
     """The core of a title: NFKC, no spaces or quotes/《》, without edition
     suffixes such as （2021年版）, a leading 关于印发/公布…, and a trailing
     的通知/公告/公示/通告. 目录 and （征求意见稿） are kept: they distinguish items."""
-    text = _EDITION.sub("", _clean(title))
+    text = _EDITION.sub("", clean_title(title))
     previous = None
     while text != previous:
         previous = text
@@ -137,27 +143,28 @@ def _reads_as_document(cleaned: str) -> bool:
     )
 
 
+@lru_cache(maxsize=TITLE_CACHE)
 def is_news_report(title: str) -> bool:
     """Whether a title reports *about* something (a meeting, training, visit,
     a work achievement) rather than being the document itself."""
-    cleaned = _clean(title)
+    cleaned = clean_title(title)
     if _NEWS_ALWAYS.search(cleaned):
         return True
     return bool(_NEWS_UNLESS_DOCUMENT.search(cleaned)) and not _reads_as_document(cleaned)
 
 
-@lru_cache(maxsize=4096)
-def _clean_spelling(spelling: str) -> str:
-    return _clean(spelling)
-
-
 def _present(word: str, cleaned: str) -> bool:
-    return any(_clean_spelling(alt) in cleaned for alt in word.split("|") if alt)
+    return any(alternative in cleaned for alternative in _alternatives(word))
+
+
+@lru_cache(maxsize=4096)
+def _alternatives(word: str) -> tuple[str, ...]:
+    return tuple(clean_title(alternative) for alternative in word.split("|") if alternative)
 
 
 def qualifies(title: str, phrase: Phrase) -> bool:
     """The title carries the phrase's required qualifiers and none of its excluding words."""
-    return _qualifies(phrase, _clean(title))
+    return _qualifies(phrase, clean_title(title))
 
 
 def _qualifies(phrase: Phrase, cleaned: str) -> bool:
@@ -184,7 +191,7 @@ def match_title(
     新闻发布会), whose evidence is news by nature."""
     if not allow_news and is_news_report(title):
         return None
-    cleaned = _clean(title)
+    cleaned = clean_title(title)
     core = normalise_title(title)
     best: Match | None = None
     for phrase in phrases:
@@ -198,7 +205,7 @@ def match_title(
 
 
 def _match_spelling(phrase: Phrase, spelling: str, cleaned: str, core: str) -> Match | None:
-    variant = _clean_spelling(spelling)
+    variant = clean_title(spelling)
     if not variant:
         return None
     if variant in cleaned or variant in core:

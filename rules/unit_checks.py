@@ -1,7 +1,9 @@
 """What the per-unit and per-item checks (CHECKS.md A, C) share.
 
-Which documents a unit holds, a document's published date, yearly reports with a
-deadline, and per-item verdicts folded into one finding per unit.
+Yearly reports with a deadline, per-item verdicts folded into one finding per
+unit, and telling a column or list page from an item. Which documents a unit
+holds and their dates are the run's view (rules/corpus.py); the words of one
+subject live in rules/topics/.
 """
 
 from __future__ import annotations
@@ -12,100 +14,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
 from rules.base import Check, CheckContext, Doc, Evidence, Result
-from rules.dates import last_date, parse_date, parse_window
-from rules.matching import Match, Phrase, find_years, match_title, normalise_title
+from rules.corpus import Corpus
+from rules.matching import Match, find_years, normalise_title
 from storage.statuses import worst
-
-# a name in a title preceded by one of these is a higher-level body (市司法局), not ours
-_HIGHER_LEVEL = "市省州"
-
-
-class Holdings:
-    """The run's documents grouped by the unit that published them.
-
-    Beyond the engine's attribution (URL prefix, 发布机构), a county-level document
-    whose title names a configured unit (鲁山县教育局2020年法治政府建设情况报告 on
-    the portal) is that unit's, and an attachment stored outside any unit's
-    prefix belongs to the unit of the page that links it.
-    """
-
-    def __init__(self, ctx: CheckContext) -> None:
-        self._county = ctx.county_unit.name
-        self._named_units = [
-            (name, unit.name)
-            for unit in ctx.config.units
-            if not unit.has_role("county")
-            for name in unit.names
-            if len(name) >= 3
-        ]
-        self.by_url = {doc.url: doc for doc in ctx.present}
-        self._owner: dict[str, str] = {}
-        self._by_unit: dict[str, list[Doc]] = defaultdict(list)
-        self._attachments: dict[str, list[Doc]] = defaultdict(list)
-        for doc in ctx.present:
-            self._by_unit[self.owner(doc)].append(doc)
-            if doc.kind == "attachment" and doc.parent_url:
-                self._attachments[doc.parent_url].append(doc)
-
-    def owner(self, doc: Doc) -> str:
-        if doc.url not in self._owner:
-            self._owner[doc.url] = self._find_owner(doc)
-        return self._owner[doc.url]
-
-    def _find_owner(self, doc: Doc) -> str:
-        if doc.unit != self._county:
-            return doc.unit
-        named = self.unit_named_in(doc.title)
-        if named:
-            return named
-        parent = self.by_url.get(doc.parent_url or "")
-        if doc.kind == "attachment" and parent is not None and parent.url != doc.url:
-            return self.owner(parent)
-        return doc.unit
-
-    def unit_named_in(self, title: str) -> str | None:
-        hits = []
-        for name, unit in self._named_units:
-            for found in re.finditer(re.escape(name), title):
-                if found.start() == 0 or title[found.start() - 1] not in _HIGHER_LEVEL:
-                    hits.append((found.start(), -len(name), unit))
-                    break
-        return min(hits)[2] if hits else None
-
-    def documents_of(self, unit: str) -> list[Doc]:
-        return self._by_unit.get(unit, [])
-
-    def attachments_of(self, doc: Doc) -> list[Doc]:
-        return self._attachments.get(doc.url, [])
-
-    def parent_of(self, doc: Doc) -> Doc | None:
-        return self.by_url.get(doc.parent_url or "")
-
-    def published(self, doc: Doc) -> dt.date | None:
-        """CHECKS.md's published date; an attachment without one takes its page's."""
-        if doc.published_on or doc.list_date:
-            return doc.published_on or doc.list_date
-        parent = self.parent_of(doc)
-        return (parent.published_on or parent.list_date) if parent is not None else None
-
-    def context_title(self, doc: Doc) -> str:
-        """A document's title with its page's title, for attachments named 附件1.xlsx."""
-        parent = self.parent_of(doc)
-        return f"{parent.title} {doc.title}" if parent is not None and doc.kind == "attachment" else doc.title
-
-
-def titled(docs: Iterable[Doc], phrases: Sequence[Phrase], allow_news: bool = False) -> list[tuple[Doc, Match]]:
-    """Documents whose own title is the item (CHECKS.md "matches")."""
-    found = []
-    for doc in docs:
-        match = match_title(doc.title, phrases, allow_news=allow_news)
-        if match is not None:
-            found.append((doc, match))
-    return found
-
 
 def iso(day: dt.date | None) -> str:
     return day.isoformat() if day else "日期不明"
@@ -141,7 +53,7 @@ def judge_yearly(
     unit: str,
     candidates: Sequence[Doc],
     item: YearlyItem,
-    holdings: Holdings,
+    corpus: Corpus,
     year_of: Callable[[Doc], int | None] = covered_year,
 ) -> Result:
     """Present for the year and on time (CHECKS.md A: 93, 51, 31)."""
@@ -149,7 +61,8 @@ def judge_yearly(
     label = f"{item.year}年度{item.name}"
     if not reports:
         return _missing_yearly(check, ctx, unit, [year_of(doc) for doc in candidates], item, label)
-    dated = sorted((holdings.published(doc), doc) for doc in reports if holdings.published(doc))
+    # one report posted in two columns has two documents of one date: order by date alone
+    dated = sorted(((corpus.published(doc), doc) for doc in reports if corpus.published(doc)), key=lambda pair: pair[0])
     on_time = [(day, doc) for day, doc in dated if day <= item.due or not item.late_fails]
     if on_time:
         day, doc = on_time[0]
@@ -239,135 +152,12 @@ def _item_evidence(items: Sequence[ItemVerdict], status: str, words: ItemWords) 
     ]
 
 
-# ---- enforcement decisions (52, 84): single notices and tables of decisions --
+# ---- pages that are lists or columns ---------------------------------------
 
-# 决定日期 / 处罚决定日期 / 许可决定日期 / 作出决定日期 / 作出行政处罚决定的日期 / 处罚日期
-DECISION_DATE_LABEL = re.compile(
-    r"(?:作出|做出)?(?:行政)?(?:处罚|许可|强制|检查|征收|征用|执法)?决定(?:作出)?(?:的)?(?:日期|时间)"
-    r"|(?:处罚|许可)(?:日期|时间)"
-)
-# a decision table's header also names the decision or its party
-_TABLE_KEY_COLUMN = re.compile(r"文号|文书号|相对人|当事人|被处罚|名称|案件|对象|案由")
-_NUMBER_COLUMN = re.compile(r"文号|文书号|编号")
-_PARTY_COLUMN = re.compile(r"相对人|当事人|被处罚|对象|名称")
-_KIND_WORDS = (
-    ("处罚", re.compile(r"处罚")),
-    ("许可", re.compile(r"许可")),
-    ("其他", re.compile(r"强制|查封|扣押|检查|征收|征用|确认|裁决|给付")),
-    ("处罚", re.compile(r"双公示")),
-)
-# a penalty decision's document number in a title (穗番环罚〔2019〕156号, 德环罚字【2019】13号)
-# names the decision even when the title says nothing else about it
-PENALTY_NUMBER_MARKS = ("罚〔", "罚[", "罚字", "罚决字")
-# 处罚/许可 within 7 working days, other enforcement decisions within 20 (第52项)
-DECISION_LIMITS = {"处罚": 7, "许可": 7, "其他": 20}
-# the text of a decision document itself (决定书), whose closing date is the decision date
-_DECISION_DOCUMENT = re.compile(r"决定书|决定如下|如下处罚|如下决定|作出如下|决定对|决定给予|决定准予|准予.{0,20}许可")
-_LABELLED_DATE = re.compile(rf"(?:{DECISION_DATE_LABEL.pattern})\s*[:：]?\s*")
-HEADER_SEARCH_ROWS = 6
 # a list page shows many numeric dates (one per entry); a decision writes few, in words
 LIST_PAGE_DATES = 5
 _NUMERIC_DATE = re.compile(r"\d{4}\s*[-/.]\s*\d{1,2}")
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
 COLUMN_WORDS = "公示公开信息栏目专栏决定书"
-
-
-@dataclass(frozen=True)
-class Decision:
-    """One enforcement decision as published: a notice, or a row of a table."""
-
-    doc: Doc
-    label: str  # 第3行（鲁市监罚〔2021〕12号）; empty for a single notice
-    kind: str  # 处罚 | 许可 | 其他
-    decision_date: dt.date | None
-
-
-def decision_kind(*texts: str) -> str | None:
-    for text in texts:
-        for kind, pattern in _KIND_WORDS:
-            if text and pattern.search(text):
-                return kind
-    return None
-
-
-def table_decisions(doc: Doc, context: str) -> list[Decision]:
-    """A row per decision in the document's tables (HTML or spreadsheet)."""
-    decisions = []
-    for table in doc.tables:
-        header_at = _header_row(table)
-        if header_at is None:
-            continue
-        header = [_compact(cell) for cell in table[header_at]]
-        decisions.extend(_row_decisions(doc, context, header, table[header_at + 1 :], header_at))
-    return decisions
-
-
-def _header_row(table: Sequence[Sequence[object]]) -> int | None:
-    for index, row in enumerate(table[:HEADER_SEARCH_ROWS]):
-        cells = [_cell(cell) for cell in row]
-        # a label beside its value (决定日期 | 2021-09-28) is one notice's field, not a header
-        if any(_cell_date(cell) for cell in cells):
-            continue
-        cells = [_compact(cell) for cell in cells]
-        has_date_column = any(DECISION_DATE_LABEL.search(cell) for cell in cells)
-        if has_date_column and any(_TABLE_KEY_COLUMN.search(cell) for cell in cells):
-            return index
-    return None
-
-
-def _row_decisions(doc: Doc, context: str, header: list[str], rows, header_at: int) -> list[Decision]:
-    date_column = next(i for i, cell in enumerate(header) if DECISION_DATE_LABEL.search(cell))
-    kind_columns = [i for i, cell in enumerate(header) if "类别" in cell or "类型" in cell]
-    decisions = []
-    for offset, row in enumerate(rows, start=header_at + 2):
-        cells = [_cell(cell) for cell in row]
-        if not any(cells) or [_compact(cell) for cell in cells] == header:
-            continue
-        value = cells[date_column] if date_column < len(cells) else ""
-        kind = decision_kind(header[date_column], *(cells[i] for i in kind_columns if i < len(cells)), context) or "其他"
-        decisions.append(Decision(doc, _row_label(header, cells, offset), kind, _cell_date(value)))
-    return decisions
-
-
-def _row_label(header: list[str], cells: list[str], row_number: int) -> str:
-    for pattern in (_NUMBER_COLUMN, _PARTY_COLUMN):
-        for index, name in enumerate(header):
-            if pattern.search(name) and index < len(cells) and cells[index]:
-                return f"第{row_number}行（{cells[index]}）"
-    return f"第{row_number}行"
-
-
-def _cell(value: object) -> str:
-    return " ".join(str(value if value is not None else "").split())
-
-
-def _compact(value: object) -> str:
-    """A label without the spaces a spreadsheet or layout put inside it (处罚 决定 日期)."""
-    return "".join(_cell(value).split())
-
-
-def _cell_date(value: str) -> dt.date | None:
-    """A table cell's date; spreadsheets may hold a day number (44467)."""
-    if value.replace(".0", "").isdigit() and 20000 < float(value) < 80000:
-        return _EXCEL_EPOCH + dt.timedelta(days=int(float(value)))
-    return parse_date(value)
-
-
-def notice_decision_date(doc: Doc) -> dt.date | None:
-    """A single notice's decision date: a labelled field, else the date closing the 决定书."""
-    for key, value in doc.fields.items():
-        if DECISION_DATE_LABEL.search(str(key)) and parse_date(str(value)):
-            return parse_date(str(value))
-    for table in doc.tables:
-        for row in table:
-            cells = [_cell(cell) for cell in row]
-            for label, value in zip(map(_compact, cells), cells[1:]):
-                if DECISION_DATE_LABEL.search(label) and _cell_date(value):
-                    return _cell_date(value)
-    labelled = _LABELLED_DATE.search(doc.text)
-    if labelled and parse_date(doc.text[labelled.end() : labelled.end() + 30]):
-        return parse_date(doc.text[labelled.end() : labelled.end() + 30])
-    return last_date(doc.text) if _DECISION_DOCUMENT.search(doc.text) else None
 
 
 def is_column_title(title: str, match: Match) -> bool:
@@ -379,112 +169,3 @@ def is_column_title(title: str, match: Match) -> bool:
 def looks_like_list(doc: Doc) -> bool:
     """A column page listing many entries, each with its date, is not a notice."""
     return len(_NUMERIC_DATE.findall(doc.text)) >= LIST_PAGE_DATES
-
-
-# ---- comment notices (23, 34) -------------------------------------------------
-
-# a report on how comments were taken up is the consultation's outcome, not a notice
-OUTCOME_WORDS = ("采纳情况", "意见采纳", "反馈", "征求意见情况", "意见汇总", "意见的说明", "意见情况的说明", "处理情况")
-COMMENT_NOTICE = (
-    Phrase(
-        "征求意见",
-        variants=("意见征集", "征集意见", "征求意见稿", "公开征求", "征求社会公众意见", "征求公众意见"),
-        excludes=OUTCOME_WORDS,
-    ),
-)
-OUTCOME = (Phrase("意见采纳情况", variants=OUTCOME_WORDS, requires=("意见|征求|征集",)),)
-_DRAFT_IN_BOOK_TITLE = re.compile(r"《([^《》]+)》")
-_DRAFT_MARK = re.compile(r"[(（]?(?:征求意见稿|草案|送审稿|修订稿|试行)[)）]?")
-_NOTICE_WORDS = re.compile(r"^(?:关于)?(?:对|就)?|(?:公开)?(?:征求|征集).*$|的?(?:意见|公告|通知)$")
-DRAFT_SIMILARITY = 85.0
-MAJOR_DECISION = "重大行政决策"
-
-
-def is_comment_notice(doc: Doc) -> bool:
-    """A page consulting the public on a named draft; the column page (意见征集)
-    names none, and a request to government bodies is no public consultation."""
-    if doc.kind != "page" or looks_like_list(doc) or not draft_name(doc.title):
-        return False
-    return match_title(doc.title, COMMENT_NOTICE) is not None and not is_internal_request(doc)
-
-
-# a draft pasted below the notice starts at its attachment heading (附件 / 附件1 / 附件：《…》)
-_ATTACHED_PART = re.compile(r"^[ \t]*附[ \t]*件[ \t]*(?:\d+|[一二三四五六七八九十]+)?[ \t]*(?:[:：]|$)", re.M)
-# a salutation opening the text: 各乡（镇）、街道办事处、县直各单位：
-_SALUTATION = re.compile(r"^\s*(各[^：:\n。]{1,80})[：:]")
-_GOVERNMENT_BODIES = re.compile(r"单位|部门|局|委|办|乡|镇|街道|政府|机关")
-_PUBLIC = re.compile(r"社会|公众|各界|群众|市民|公民|居民|企业|网民|人民团体")
-
-
-def notice_text(doc: Doc) -> str:
-    """The notice's own words, without a draft or other attachment pasted below it:
-    what the draft says about its subject is not what the notice says about itself."""
-    found = _ATTACHED_PART.search(doc.text)
-    return doc.text[: found.start()] if found else doc.text
-
-
-def is_internal_request(doc: Doc) -> bool:
-    """Addressed to government bodies only (各乡镇、县直各单位：), asking no member of the public."""
-    salutation = _SALUTATION.match(doc.text)
-    if salutation is None or not _GOVERNMENT_BODIES.search(salutation.group(1)):
-        return False
-    return not _PUBLIC.search(doc.title) and not _PUBLIC.search(notice_text(doc))
-
-
-def is_major_decision_notice(doc: Doc, ctx: CheckContext) -> bool:
-    """A 重大行政决策 consultation (34): the notice says so, or names a decision the county listed."""
-    if MAJOR_DECISION in doc.title or MAJOR_DECISION in notice_text(doc):
-        return True
-    title = normalise_title(doc.title)
-    return any(normalise_title(decision) in title for decision in ctx.config.major_decisions if decision.strip())
-
-
-def draft_name(title: str) -> str:
-    """The draft a notice or outcome report is about: 《…》 in the title, else the
-    title without the consultation words (关于…公开征求意见的公告)."""
-    inside = _DRAFT_IN_BOOK_TITLE.findall(title)
-    name = max(inside, key=len) if inside else _NOTICE_WORDS.sub("", _DRAFT_MARK.sub("", title))
-    name = "".join(_DRAFT_MARK.sub("", name).split())
-    return name if name.strip("意见建议") else ""
-
-
-def outcome_reports(documents: Iterable[Doc]) -> list[Doc]:
-    """Documents reporting how comments were taken up (意见采纳情况, 反馈)."""
-    return [doc for doc, _ in titled(documents, OUTCOME)]
-
-
-def outcome_for(notice: Doc, outcomes: Iterable[Doc]) -> Doc | None:
-    """The outcome report among `outcomes` on the same draft as the notice."""
-    name = draft_name(notice.title)
-    if not name:
-        return None
-    for doc in outcomes:
-        if doc.url != notice.url and fuzz.partial_ratio(name, draft_name(doc.title) or doc.title) >= DRAFT_SIMILARITY:
-            return doc
-    return None
-
-
-@dataclass(frozen=True)
-class CommentWindow:
-    start: dt.date
-    end: dt.date
-    raw: str
-
-    @property
-    def calendar_days(self) -> int:
-        """Both the first and the last day counted (1–30 April is 30 days)."""
-        return (self.end - self.start).days + 1
-
-    def describe(self) -> str:
-        return f"征求意见期 {iso(self.start)} 至 {iso(self.end)}"
-
-
-def comment_window(doc: Doc, published: dt.date | None) -> CommentWindow | str:
-    """The window, or why it cannot be read: a deadline alone runs from the published date."""
-    window = parse_window(doc.text, published)
-    if window is None:
-        return "未能读出征求意见期限"
-    start = window.start or published
-    if start is None:
-        return f"只写明截止日期 {iso(window.end)}，且无法确定发布日期"
-    return CommentWindow(start, window.end, window.raw)

@@ -21,9 +21,10 @@ import yaml
 
 import rules.checks  # noqa: F401  (registers every check)
 from rules.base import Doc, registered_checks
-from rules.county_checks import Requirement, match_doc
+from rules.corpus import match_doc
+from rules.county_checks import Requirement
 from rules.matching import Phrase, match_title
-from rules.unit_checks import is_comment_notice, is_major_decision_notice
+from rules.topics.consultation import is_comment_notice, is_major_decision_notice
 
 FIXTURE = Path(__file__).parent / "fixtures" / "real_titles.yaml"
 ENTRIES = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))

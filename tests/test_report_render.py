@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from browser.report_store import (
-    CONFIG, HOSTILE_NOTE, HOSTILE_TITLE, HOSTILE_URL, LONG_UNIT, build_store, finding,
+    CONFIG, HOSTILE_NOTE, HOSTILE_TITLE, HOSTILE_URL, build_store, finding,
 )
 from reports.model import FindingView, compare, safe_link, trend
 from reports.render import write_reports

@@ -8,7 +8,8 @@ from collections.abc import Iterator, Sequence
 from rules.base import Check, CheckContext, Doc, Evidence, Result, register
 from rules.dates import months_before
 from rules.matching import Phrase
-from rules.unit_checks import Holdings, iso, titled
+from rules.corpus import Corpus, corpus_of
+from rules.unit_checks import iso
 
 # the rules of keeping the list (动态管理办法, 实施意见) are not the list, nor is
 # the template a province gives its counties (通用参考目录, 指导目录)
@@ -49,24 +50,24 @@ class PowerList(Check):
     roles = ("department",)
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        holdings = ctx.shared(Holdings)
+        corpus = corpus_of(ctx)
         for unit in ctx.units_with(*self.roles):
-            yield self._judge_unit(ctx, unit.name, holdings)
+            yield self._judge_unit(ctx, unit.name, corpus)
 
-    def _judge_unit(self, ctx: CheckContext, unit: str, holdings: Holdings) -> Result:
-        lists = [doc for doc, _ in titled(holdings.documents_of(unit), PHRASES)]
+    def _judge_unit(self, ctx: CheckContext, unit: str, corpus: Corpus) -> Result:
+        lists = [doc for doc, _ in corpus.titled(PHRASES, unit=unit)]
         if not lists:
             return self.result(ctx, unit, "fail", "未找到本单位的权责清单", absence=True)
-        newest = max(lists, key=lambda doc: holdings.published(doc) or dt.date.min)
-        problems = [*_field_problems(lists, holdings), *_age_problems(ctx, holdings.published(newest))]
-        evidence = [Evidence.of(newest, f"最新版本，发布于 {iso(holdings.published(newest))}")]
+        newest = max(lists, key=lambda doc: corpus.published(doc) or dt.date.min)
+        problems = [*_field_problems(lists, corpus), *_age_problems(ctx, corpus.published(newest))]
+        evidence = [Evidence.of(newest, f"最新版本，发布于 {iso(corpus.published(newest))}")]
         if problems:
             return self.result(ctx, unit, "warn", f"找到权责清单，但{'；'.join(problems)}", evidence)
-        return self.result(ctx, unit, "pass", f"权责清单已公开，最新版本发布于{iso(holdings.published(newest))}", evidence)
+        return self.result(ctx, unit, "pass", f"权责清单已公开，最新版本发布于{iso(corpus.published(newest))}", evidence)
 
 
-def _field_problems(lists: Sequence[Doc], holdings: Holdings) -> list[str]:
-    versions = [*lists, *(attachment for doc in lists for attachment in holdings.attachments_of(doc))]
+def _field_problems(lists: Sequence[Doc], corpus: Corpus) -> list[str]:
+    versions = [*lists, *(attachment for doc in lists for attachment in corpus.attachments_of(doc))]
     best = min((_missing_fields(doc) for doc in versions), key=len)
     return [f"未见以下字段：{'、'.join(best)}"] if best else []
 

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from rules.base import Check, CheckContext, Evidence, Result, register
 from rules.matching import Phrase
 from rules.county_checks import fetch_error_note
-from rules.unit_checks import Holdings, iso, titled
+from rules.corpus import corpus_of
+from rules.unit_checks import iso
 
 PHRASES = (
     Phrase(
@@ -31,13 +32,13 @@ class PublicServiceList(Check):
     scope = "county"
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        holdings = ctx.shared(Holdings)
+        corpus = corpus_of(ctx)
         county = ctx.county_unit.name
-        found = titled(ctx.present, PHRASES)
+        found = corpus.titled(PHRASES)
         if not found:
             advice = "请在政府信息公开栏目公开本县公共服务事项清单，并随事项调整动态更新。"
             yield self.result(ctx, county, "fail", f"未找到公共服务事项清单；{advice}{fetch_error_note(ctx)}")
             return
-        newest = max((doc for doc, _ in found), key=lambda doc: holdings.published(doc) or dt.date.min)
-        note = f"发布于 {iso(holdings.published(newest))}"
+        newest = max((doc for doc, _ in found), key=lambda doc: corpus.published(doc) or dt.date.min)
+        note = f"发布于 {iso(corpus.published(newest))}"
         yield self.result(ctx, county, "pass", f"公共服务事项清单已公开（{newest.title}）", [Evidence.of(newest, note)])

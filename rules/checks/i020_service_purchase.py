@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from rules.base import Doc, register
-from rules.county_checks import Corpus, PresenceCheck, Requirement
+from rules.corpus import Corpus
+from rules.county_checks import PresenceCheck, Requirement
 from rules.matching import Phrase
 
 PURCHASE_WORDS = ("购买服务", "政府购买服务", "购买公共服务", "政府购买公共服务")

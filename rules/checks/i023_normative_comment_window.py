@@ -6,22 +6,20 @@ import re
 from collections.abc import Iterator
 
 from rules.base import Check, CheckContext, Doc, Result, register
-from rules.unit_checks import (
+from rules.corpus import Corpus, corpus_of
+from rules.topics.consultation import (
     CommentWindow,
-    Holdings,
-    ItemVerdict,
-    ItemWords,
+    comment_notices,
     comment_window,
     draft_name,
-    is_comment_notice,
     is_major_decision_notice,
     notice_text,
-    per_item_results,
 )
+from rules.topics.normative import NORMATIVE
+from rules.unit_checks import ItemVerdict, ItemWords, per_item_results
 from rules.workdays import CalendarGap
 
 MIN_WORKING_DAYS = 7
-NORMATIVE = "规范性文件"
 # drafts of these kinds are 规范性文件 even when the notice does not say so (a
 # draft 通知 put to the public, 关于规范…有关事项的通知, sets rules: work notices
 # are not consulted on); a plan (规划, 行动方案) or a report is not
@@ -39,9 +37,9 @@ class NormativeCommentWindow(Check):
     scope = "per_item"
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        holdings = ctx.shared(Holdings)
-        notices = [doc for doc in ctx.present if is_comment_notice(doc) and is_normative_notice(doc, ctx)]
-        yield from per_item_results(self, ctx, (_verdict(ctx, holdings, doc) for doc in notices), WORDS)
+        corpus = corpus_of(ctx)
+        notices = [doc for doc in comment_notices(corpus) if is_normative_notice(doc, ctx)]
+        yield from per_item_results(self, ctx, (_verdict(ctx, corpus, doc) for doc in notices), WORDS)
 
 
 def is_normative_notice(doc: Doc, ctx: CheckContext) -> bool:
@@ -52,9 +50,9 @@ def is_normative_notice(doc: Doc, ctx: CheckContext) -> bool:
     return not is_major_decision_notice(doc, ctx) and bool(RULES_DRAFT.search(draft_name(doc.title)))
 
 
-def _verdict(ctx: CheckContext, holdings: Holdings, doc: Doc) -> ItemVerdict:
-    unit = holdings.owner(doc)
-    window = comment_window(doc, holdings.published(doc))
+def _verdict(ctx: CheckContext, corpus: Corpus, doc: Doc) -> ItemVerdict:
+    unit = corpus.owner(doc)
+    window = comment_window(doc, corpus.published(doc))
     if not isinstance(window, CommentWindow):
         return ItemVerdict(unit, "warn", doc, window)
     try:

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from rules.base import Check, CheckContext, Doc, Evidence, Result, register
 from rules.matching import Phrase
 from rules.county_checks import fetch_error_note
-from rules.unit_checks import Holdings, YearlyItem, covered_year, judge_yearly, titled
+from rules.corpus import Corpus, corpus_of
+from rules.unit_checks import YearlyItem, covered_year, judge_yearly
 
 CATALOGUE = (
     Phrase(
@@ -46,21 +47,21 @@ class MajorDecisionCatalogue(Check):
     roles = ("county", "department")
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        holdings = ctx.shared(Holdings)
+        corpus = corpus_of(ctx)
         item = YearlyItem("重大行政决策事项目录", ctx.as_of.year, dt.date(ctx.as_of.year, 3, 31), late_fails=False)
         for unit in ctx.units_with(*self.roles):
-            catalogues = [doc for doc, _ in titled(holdings.documents_of(unit.name), CATALOGUE)]
-            result = judge_yearly(self, ctx, unit.name, catalogues, item, holdings, _catalogue_year(holdings))
+            catalogues = [doc for doc, _ in corpus.titled(CATALOGUE, unit=unit.name)]
+            result = judge_yearly(self, ctx, unit.name, catalogues, item, corpus, _catalogue_year(corpus))
             if unit.name == ctx.county_unit.name:
                 _add_procedure_rules(ctx, result)
             yield result
 
 
-def _catalogue_year(holdings: Holdings):
+def _catalogue_year(corpus: Corpus):
     """A catalogue's year from its title; without one, the year it was published in."""
 
     def year_of(doc: Doc) -> int | None:
-        published = holdings.published(doc)
+        published = corpus.published(doc)
         return covered_year(doc) or (published.year if published else None)
 
     return year_of
@@ -68,7 +69,7 @@ def _catalogue_year(holdings: Holdings):
 
 def _add_procedure_rules(ctx: CheckContext, result: Result) -> None:
     """County level, over all documents: the rules of the 重大行政决策 procedure."""
-    found = titled(ctx.present, PROCEDURE_RULES)
+    found = corpus_of(ctx).titled(PROCEDURE_RULES)
     if found:
         result.evidence.append(Evidence.of(found[0][0], "重大行政决策程序规定"))
         result.message += "；重大行政决策程序规定已公开"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from rules.base import register
-from rules.county_checks import MAJOR_DECISION_WORDS, PresenceCheck, Requirement
+from rules.county_checks import PresenceCheck, Requirement
+from rules.topics.major_decisions import MAJOR_DECISION_WORDS
 from rules.matching import Phrase
 
 DECISIONS = Requirement(

@@ -5,18 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from rules.base import Check, CheckContext, Doc, Result, register
-from rules.unit_checks import (
+from rules.corpus import Corpus, corpus_of
+from rules.topics.consultation import (
     CommentWindow,
-    Holdings,
-    ItemVerdict,
-    ItemWords,
+    comment_notices,
     comment_window,
-    is_comment_notice,
     is_major_decision_notice,
     outcome_for,
     outcome_reports,
-    per_item_results,
 )
+from rules.unit_checks import ItemVerdict, ItemWords, per_item_results
 
 MIN_CALENDAR_DAYS = 30
 WORDS = ItemWords(noun="重大行政决策征求意见公告", bad=f"征求意见期少于{MIN_CALENDAR_DAYS}日", good="符合要求")
@@ -32,16 +30,16 @@ class MajorDecisionCommentWindow(Check):
     scope = "per_item"
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        holdings = ctx.shared(Holdings)
-        notices = [doc for doc in ctx.present if is_comment_notice(doc) and is_major_decision_notice(doc, ctx)]
-        outcomes = outcome_reports(ctx.present)
-        verdicts = (_verdict(holdings, doc, outcomes) for doc in notices)
+        corpus = corpus_of(ctx)
+        notices = [doc for doc in comment_notices(corpus) if is_major_decision_notice(doc, ctx)]
+        outcomes = outcome_reports(corpus)
+        verdicts = (_verdict(corpus, doc, outcomes) for doc in notices)
         yield from per_item_results(self, ctx, verdicts, WORDS)
 
 
-def _verdict(holdings: Holdings, doc: Doc, outcomes: Sequence[Doc]) -> ItemVerdict:
-    unit = holdings.owner(doc)
-    window = comment_window(doc, holdings.published(doc))
+def _verdict(corpus: Corpus, doc: Doc, outcomes: Sequence[Doc]) -> ItemVerdict:
+    unit = corpus.owner(doc)
+    window = comment_window(doc, corpus.published(doc))
     outcome = outcome_for(doc, outcomes)
     no_outcome = "" if outcome else "；未找到意见采纳情况或反馈"
     if not isinstance(window, CommentWindow):

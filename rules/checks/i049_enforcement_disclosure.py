@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 from rules.base import Check, CheckContext, Doc, Evidence, Result, register
 from rules.matching import Phrase
-from rules.unit_checks import Holdings, titled
+from rules.corpus import Corpus, corpus_of
 
 NOT_DISCLOSURE = ("解读",)
 # each part of the 行政执法公示, as titles of its own page or attachment name it
@@ -46,12 +46,12 @@ class EnforcementDisclosure(Check):
     roles = ("enforcement",)
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        holdings = ctx.shared(Holdings)
+        corpus = corpus_of(ctx)
         for unit in ctx.units_with(*self.roles):
-            yield self._judge_unit(ctx, unit.name, holdings.documents_of(unit.name))
+            yield self._judge_unit(ctx, unit.name, corpus)
 
-    def _judge_unit(self, ctx: CheckContext, unit: str, docs: Sequence[Doc]) -> Result:
-        found = _parts_found(docs)
+    def _judge_unit(self, ctx: CheckContext, unit: str, corpus: Corpus) -> Result:
+        found = _parts_found(corpus, unit)
         missing = [part for part in PARTS if part not in found]
         evidence = [Evidence.of(doc, f"公开了{part}") for part, doc in found.items()]
         if not found:
@@ -62,13 +62,13 @@ class EnforcementDisclosure(Check):
         return self.result(ctx, unit, "pass", "执法主体、权限、依据、程序、救济渠道、随机抽查事项清单均已公开", evidence)
 
 
-def _parts_found(docs: Sequence[Doc]) -> dict[str, Doc]:
+def _parts_found(corpus: Corpus, unit: str) -> dict[str, Doc]:
     found: dict[str, Doc] = {}
     for part, phrase in PARTS.items():
-        titled_docs = titled(docs, (phrase,))
+        titled_docs = corpus.titled((phrase,), unit=unit)
         if titled_docs:
             found[part] = titled_docs[0][0]
-    for overview, _ in titled(docs, OVERVIEW):
+    for overview, _ in corpus.titled(OVERVIEW, unit=unit):
         body = "".join(overview.text.split())
         for part, phrase in PARTS.items():
             if part not in found and any(spelling in body for spelling in phrase.spellings):

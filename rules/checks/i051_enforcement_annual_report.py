@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from rules.base import Check, CheckContext, Result, register
 from rules.matching import Phrase
-from rules.unit_checks import Holdings, YearlyItem, judge_yearly, titled
+from rules.corpus import corpus_of
+from rules.unit_checks import YearlyItem, judge_yearly
 
 PHRASES = (
     Phrase(
@@ -40,9 +41,9 @@ class EnforcementAnnualReport(Check):
     roles = ("enforcement",)
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        holdings = ctx.shared(Holdings)
+        corpus = corpus_of(ctx)
         year = ctx.as_of.year
         item = YearlyItem("行政执法总体情况（统计年报）", year - 1, dt.date(year, 1, 31))
         for unit in ctx.units_with(*self.roles):
-            reports = [doc for doc, _ in titled(holdings.documents_of(unit.name), PHRASES)]
-            yield judge_yearly(self, ctx, unit.name, reports, item, holdings)
+            reports = [doc for doc, _ in corpus.titled(PHRASES, unit=unit.name)]
+            yield judge_yearly(self, ctx, unit.name, reports, item, corpus)

@@ -5,22 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from rules.base import Check, CheckContext, Doc, Result, register
-from rules.matching import Phrase, match_title
-from rules.unit_checks import (
-    DECISION_LIMITS,
-    PENALTY_NUMBER_MARKS,
-    Decision,
-    Holdings,
-    ItemVerdict,
-    ItemWords,
-    decision_kind,
-    is_column_title,
-    iso,
-    looks_like_list,
-    notice_decision_date,
-    per_item_results,
-    table_decisions,
-)
+from rules.corpus import Corpus, corpus_of
+from rules.matching import Match, Phrase
+from rules.topics.enforcement import PENALTY_NUMBER_MARKS, Decision, decision_kind, notice_decision_date, table_decisions
+from rules.unit_checks import ItemVerdict, ItemWords, is_column_title, iso, looks_like_list, per_item_results
 from rules.workdays import CalendarGap
 
 # rules, forms, statistics and 复议 decisions are not enforcement decisions
@@ -49,6 +37,8 @@ PHRASES = (
         excludes=NOT_DECISIONS,
     ),
 )
+# 处罚/许可 within 7 working days, other enforcement decisions within 20
+DECISION_LIMITS = {"处罚": 7, "许可": 7, "其他": 20}
 WORDS = ItemWords(noun="执法决定", bad="公开超过时限", good="按时公开")
 
 
@@ -62,25 +52,28 @@ class EnforcementPublicity(Check):
     scope = "per_item"
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        holdings = ctx.shared(Holdings)
+        corpus = corpus_of(ctx)
+        notices = dict((doc.url, match) for doc, match in corpus.titled(PHRASES))
         verdicts = (
-            _verdict(ctx, holdings, decision) for doc in ctx.present for decision in decisions_in(doc, holdings)
+            _verdict(ctx, corpus, decision)
+            for doc in ctx.present
+            for decision in decisions_in(doc, corpus, notices.get(doc.url))
         )
         yield from per_item_results(self, ctx, verdicts, WORDS)
 
 
-def decisions_in(doc: Doc, holdings: Holdings) -> list[Decision]:
-    context = holdings.context_title(doc)
+def decisions_in(doc: Doc, corpus: Corpus, match: Match | None) -> list[Decision]:
+    """`match`: the document's title names a decision (PHRASES)."""
+    context = corpus.context_title(doc)
     if "复议" in context:
         return []
     rows = table_decisions(doc, context)
     if rows:
         return rows
-    match = match_title(doc.title, PHRASES)
     if match is None or looks_like_list(doc):
         return []
     # a page whose attachment holds the table of decisions only points to it
-    if any(table_decisions(attachment, context) for attachment in holdings.attachments_of(doc)):
+    if any(table_decisions(attachment, context) for attachment in corpus.attachments_of(doc)):
         return []
     decision_date = notice_decision_date(doc)
     if decision_date is None and is_column_title(doc.title, match):
@@ -88,9 +81,9 @@ def decisions_in(doc: Doc, holdings: Holdings) -> list[Decision]:
     return [Decision(doc, "", decision_kind(doc.title, context) or "其他", decision_date)]
 
 
-def _verdict(ctx: CheckContext, holdings: Holdings, decision: Decision) -> ItemVerdict:
-    unit = holdings.owner(decision.doc)
-    published_on = holdings.published(decision.doc)
+def _verdict(ctx: CheckContext, corpus: Corpus, decision: Decision) -> ItemVerdict:
+    unit = corpus.owner(decision.doc)
+    published_on = corpus.published(decision.doc)
     prefix = f"{decision.label}：" if decision.label else ""
     if decision.decision_date is None:
         return ItemVerdict(unit, "warn", decision.doc, f"{prefix}未找到决定日期，无法判断是否按时公开")

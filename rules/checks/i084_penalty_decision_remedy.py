@@ -6,17 +6,10 @@ import re
 from collections.abc import Iterator
 
 from rules.base import Check, CheckContext, Doc, Result, register
+from rules.corpus import Corpus, corpus_of
 from rules.matching import Phrase, match_title
-from rules.unit_checks import (
-    PENALTY_NUMBER_MARKS,
-    Holdings,
-    ItemVerdict,
-    ItemWords,
-    is_column_title,
-    looks_like_list,
-    per_item_results,
-    table_decisions,
-)
+from rules.topics.enforcement import PENALTY_NUMBER_MARKS, table_decisions
+from rules.unit_checks import ItemVerdict, ItemWords, is_column_title, looks_like_list, per_item_results
 
 PHRASES = (
     Phrase(
@@ -53,17 +46,17 @@ class PenaltyDecisionRemedy(Check):
     scope = "per_item"
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        holdings = ctx.shared(Holdings)
-        items = [doc for doc in ctx.present if _is_decision_document(doc, holdings)]
-        verdicts = (_verdict(holdings, doc) for doc in items if not _parent_is_item(doc, holdings))
+        corpus = corpus_of(ctx)
+        items = [doc for doc, _ in corpus.titled(PHRASES) if _is_decision_document(doc, corpus)]
+        verdicts = (_verdict(corpus, doc) for doc in items if not _parent_is_item(doc, corpus))
         yield from per_item_results(self, ctx, verdicts, WORDS)
 
 
-def _is_decision_document(doc: Doc, holdings: Holdings) -> bool:
+def _is_decision_document(doc: Doc, corpus: Corpus) -> bool:
     match = match_title(doc.title, PHRASES)
     if match is None or looks_like_list(doc) or table_decisions(doc, doc.title):
         return False
-    text = _full_text(doc, holdings)
+    text = _full_text(doc, corpus)
     if not text:
         return not is_column_title(doc.title, match)
     if ANNOUNCEMENT.search(text) and "决定书" not in doc.title and not DECISION_NUMBER.search(doc.title + text):
@@ -71,20 +64,20 @@ def _is_decision_document(doc: Doc, holdings: Holdings) -> bool:
     return bool(PARTY.search(text) and DECISION_NARRATIVE.search(text))
 
 
-def _parent_is_item(doc: Doc, holdings: Holdings) -> bool:
-    parent = holdings.parent_of(doc)
-    return doc.kind == "attachment" and parent is not None and _is_decision_document(parent, holdings)
+def _parent_is_item(doc: Doc, corpus: Corpus) -> bool:
+    parent = corpus.parent_of(doc)
+    return doc.kind == "attachment" and parent is not None and _is_decision_document(parent, corpus)
 
 
-def _full_text(doc: Doc, holdings: Holdings) -> str:
+def _full_text(doc: Doc, corpus: Corpus) -> str:
     """A notice page's text with its attachments' (the 决定书 is often a PDF)."""
-    texts = [doc.text, *(attachment.text for attachment in holdings.attachments_of(doc))]
+    texts = [doc.text, *(attachment.text for attachment in corpus.attachments_of(doc))]
     return "".join("".join(texts).split())
 
 
-def _verdict(holdings: Holdings, doc: Doc) -> ItemVerdict:
-    unit = holdings.owner(doc)
-    text = _full_text(doc, holdings)
+def _verdict(corpus: Corpus, doc: Doc) -> ItemVerdict:
+    unit = corpus.owner(doc)
+    text = _full_text(doc, corpus)
     if not text:
         return ItemVerdict(unit, "warn", doc, "未能读取决定书正文（如扫描件），请人工查看是否告知复议权利")
     if not RECONSIDERATION.search(text):

@@ -7,7 +7,8 @@ from collections.abc import Iterator, Sequence
 
 from rules.base import Check, CheckContext, Doc, Evidence, Result, register
 from rules.matching import Phrase
-from rules.unit_checks import Holdings, YearlyItem, covered_year, iso, judge_yearly, titled
+from rules.corpus import Corpus, corpus_of
+from rules.unit_checks import YearlyItem, covered_year, iso, judge_yearly
 
 PHRASES = (
     Phrase(
@@ -47,24 +48,24 @@ class RuleOfLawReport(Check):
     roles = ("county", "department", "township")
 
     def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        holdings = ctx.shared(Holdings)
+        corpus = corpus_of(ctx)
         year = ctx.as_of.year
         item = YearlyItem("法治政府建设情况报告", year - 1, dt.date(year, 3, 31))
         for unit in ctx.units_with(*self.roles):
-            reports = [doc for doc, _ in titled(holdings.documents_of(unit.name), PHRASES)]
-            result = judge_yearly(self, ctx, unit.name, reports, item, holdings)
-            result.evidence.extend(_history(reports, item.year, holdings))
+            reports = [doc for doc, _ in corpus.titled(PHRASES, unit=unit.name)]
+            result = judge_yearly(self, ctx, unit.name, reports, item, corpus)
+            result.evidence.extend(_history(reports, item.year, corpus))
             yield result
 
 
-def _history(reports: Sequence[Doc], current: int, holdings: Holdings) -> list[Evidence]:
+def _history(reports: Sequence[Doc], current: int, corpus: Corpus) -> list[Evidence]:
     """One report per earlier year from 2019, oldest first."""
     by_year: dict[int, Doc] = {}
-    for doc in sorted(reports, key=lambda doc: holdings.published(doc) or dt.date.max):
+    for doc in sorted(reports, key=lambda doc: corpus.published(doc) or dt.date.max):
         year = covered_year(doc)
         if year is not None and FIRST_HISTORY_YEAR <= year < current:
             by_year.setdefault(year, doc)
     return [
-        Evidence.of(doc, f"历史：{year}年度报告，发布于 {iso(holdings.published(doc))}")
+        Evidence.of(doc, f"历史：{year}年度报告，发布于 {iso(corpus.published(doc))}")
         for year, doc in sorted(by_year.items())
     ]

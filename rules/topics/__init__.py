@@ -1,0 +1,1 @@
+"""The words of one subject that several checks use, one list each."""
