@@ -54,6 +54,8 @@ _LABEL_CELL = re.compile(rf"^\s*({_LABELS})\s*[:：]?\s*$")
 PUBLISHED_FIELDS = ("发布日期", "发布时间", "公开日期", "公告时间", "公告日期", "发稿时间", "更新时间", "上传时间", "日期")
 # an article header that opens with the bare date: 「2021年05月20日 10:20　来源：县自然资源局」
 _LEADING_DATE = re.compile(r"^\s*(\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[-/.]\d{1,2}[-/.]\d{1,2}))")
+# the unit a page names as its own, most specific first
+PUBLISHER_FIELDS = ("发布机构", "发文机关", "发文单位", "发布单位", "公开机构", "信息来源", "文章来源", "来源")
 SIGNED_FIELDS = ("成文日期", "成文时间", "发文日期")
 PUBDATE_META = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time", "dc.date")
 TITLE_META = ("articletitle",)
@@ -268,6 +270,11 @@ def _following_text(node: lxml.html.HtmlElement) -> str:
         return normalise(node.tail)
     sibling = node.getnext()
     return normalise(sibling.text_content())[:200] if sibling is not None else ""
+
+
+def publisher(fields: dict[str, str]) -> str | None:
+    """The unit the page credits itself to (发布机构, or else its 来源)."""
+    return next((fields[label] for label in PUBLISHER_FIELDS if fields.get(label)), None)
 
 
 def published_date(
