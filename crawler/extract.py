@@ -61,6 +61,8 @@ PUBLISHED_FIELDS = (
 _LEADING_DATE = re.compile(r"^\s*(\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[-/.]\d{1,2}[-/.]\d{1,2}))")
 # the unit a page names as its own, most specific first
 PUBLISHER_FIELDS = ("发布机构", "发文机关", "发文单位", "发布单位", "公开机构", "信息来源", "文章来源", "来源")
+# firstpublishedtime="2019-06-1508:18": the time written straight after the day
+_GLUED_TIME = re.compile(r"^(\d{4}-\d{1,2}-\d{2})(\d{1,2}:\d{2})")
 SIGNED_FIELDS = ("成文日期", "成文时间", "发文日期")
 PUBDATE_META = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time", "dc.date")
 TITLE_META = ("articletitle",)
@@ -70,7 +72,8 @@ _CONTENT_HINT = re.compile(
     re.I,
 )
 _ENTRY_TAGS = frozenset(("li", "tr", "dl", "p", "dd", "div", "span", "td"))
-_TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|--?|—+|–)\s*")
+# 1-10月 and 2019-2020 are not site separators
+_TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|(?<!\d)--?(?!\d)|\s-\s|—+|–)\s*")
 
 
 @dataclass
@@ -130,6 +133,9 @@ def extract_page(
     main = main_content(root)
     text = element_text(main) if main is not None else ""
     published, source = published_date(meta, fields, field_origin, list_date, text)
+    if published is None and not _is_list_page(links):
+        published, source = markup_date(html), "markup"
+        source = source if published else None
     return Page(
         title=extract_title(root, meta),
         published_on=published,
@@ -190,7 +196,8 @@ def _meta_value(meta: dict[str, str], names: tuple[str, ...]) -> str:
 def extract_title(root: lxml.html.HtmlElement, meta: dict[str, str]) -> str:
     from_meta = _meta_value(meta, TITLE_META)
     if from_meta:
-        return from_meta
+        # some CMSs put the heading's markup in the meta: <font color=red>…</font>
+        return normalise(re.sub(r"<[^>]*>", "", from_meta))
     title_tag = normalise(" ".join(node.text_content() for node in root.iter("title")))
     heading = _article_heading(root, title_tag)
     if heading:
@@ -286,7 +293,7 @@ def published_date(
     meta: dict[str, str], fields: dict[str, str], origin: dict[str, str], list_date: dt.date | None, text: str
 ) -> tuple[dt.date | None, str | None]:
     """The published date in CHECKS.md's order, and which source gave it."""
-    value = parse_date(_meta_value(meta, PUBDATE_META))
+    value = parse_date(_GLUED_TIME.sub(r"\1 \2", _meta_value(meta, PUBDATE_META)))
     if value:
         return value, "meta"
     # the index table is filled in by the publisher; a header line is the template's
@@ -303,6 +310,26 @@ def published_date(
             return value, "signature"
     value = signature_date(text)
     return (value, "signature") if value else (None, None)
+
+
+def _is_list_page(links: list[Link]) -> bool:
+    """A page of dated entries: its dates are its entries', none of them its own."""
+    return sum(1 for link in links if link.list_date) >= 3
+
+
+def markup_date(html: str) -> dt.date | None:
+    """The date general-purpose markup gives (time elements, JSON-LD, date classes), read by htmldate.
+
+    Only markup, never a scan of the text: a date in the body or a footer is not the page's,
+    and a link's date is the linked entry's.
+    """
+    from htmldate import find_date
+
+    root = parse_html(html)
+    for anchor in list(root.iter("a")):
+        anchor.drop_tree()
+    found = find_date(root, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
+    return dt.date.fromisoformat(found) if found else None
 
 
 def signature_date(text: str) -> dt.date | None:
