@@ -22,7 +22,7 @@ from rules.dates import find_dates, last_date, parse_date
 # Bump whenever what extract_page or crawler.attachments.extract_attachment reads changes:
 # a re-crawl then re-reads unchanged pages from their stored bytes instead of copying
 # what an older extractor made of them.
-EXTRACTOR_VERSION = 1
+EXTRACTOR_VERSION = 2
 
 CJK = r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
@@ -37,11 +37,12 @@ _SKIP = frozenset(("script", "style", "noscript", "template", "iframe", "object"
 
 # labels of the 信息公开 index table and of article headers (label：value)
 FIELD_LABELS = (
-    "信息索引号", "索引号", "发布机构", "发文机关", "发文单位", "公开机构", "发布单位", "发文字号", "发文号", "文号",
+    "信息索引号", "索引号", "发布机构", "发文机构", "发文机关", "文件编号", "发文单位", "公开机构", "发布单位", "发文字号", "发文号", "文号",
     "成文日期", "成文时间", "发文日期", "发布日期", "发布时间", "公开日期", "生成日期", "生效日期", "实施日期",
     "废止日期", "有效性", "时效", "主题分类", "主题词", "体裁分类", "组配分类", "服务对象分类", "信息分类",
     "公开方式", "公开范围", "公开形式", "公开时限", "信息来源", "文章来源", "来源", "作者", "责任编辑",
     "关键词", "信息名称", "标题", "名称", "公告时间", "公告日期", "更新时间", "发稿时间", "上传时间", "日期",
+    "时间", "发布", "发布者", "发布人", "编辑", "审核", "录入", "供稿", "所属机构", "所属主题", "文种", "有效性状态", "统一编号", "登记号",
     "浏览次数", "点击数", "访问量", "字体大小", "字号",
 )
 # labels that end the previous value but are not worth keeping
@@ -49,11 +50,19 @@ _COUNTER_LABELS = frozenset(("浏览次数", "点击数", "访问量", "字体�
 _LABELS = "|".join(sorted(FIELD_LABELS, key=len, reverse=True))
 # a label is a word of its own: 日期 inside 处罚决定日期 is the decision's date, not the page's
 _LABEL_START = re.compile(rf"\s*[【\[]?\s*(?:{_LABELS})\s*[】\]]?\s*[:：]")
-_LABEL_MARK = re.compile(rf"[【\[]?\s*(?<![\u4e00-\u9fff])({_LABELS})\s*[】\]]?\s*[:：]")
+_LABEL_MARK = re.compile(rf"[【\[]?\s*(?<![\u4e00-\u9fff])(?:({_LABELS})\s*[】\]]?\s*[:：]|(发表于))")
+# page furniture ends a header value as a label does: 来源：县司法局 【字体：大 中 小】 打印 关闭
+_FURNITURE = re.compile(r"[【\[]?\s*字[体号]\s*[:：]|[|｜]|(?<![\u4e00-\u9fff])(?:打印|关闭|分享|浏览|阅读)(?:本页|窗口|到|次数|量)?(?![\u4e00-\u9fff])")
 _LABEL_CELL = re.compile(rf"^\s*({_LABELS})\s*[:：]?\s*$")
-PUBLISHED_FIELDS = ("发布日期", "发布时间", "公开日期", "公告时间", "公告日期", "发稿时间", "更新时间", "上传时间", "日期")
+PUBLISHED_FIELDS = (
+    "发布日期", "发布时间", "公开日期", "公告时间", "公告日期", "发稿时间", "发表于", "发布", "更新时间", "上传时间", "日期", "时间",
+)
 # an article header that opens with the bare date: 「2021年05月20日 10:20　来源：县自然资源局」
 _LEADING_DATE = re.compile(r"^\s*(\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[-/.]\d{1,2}[-/.]\d{1,2}))")
+# the unit a page names as its own, most specific first
+PUBLISHER_FIELDS = ("发布机构", "发文机关", "发文单位", "发布单位", "公开机构", "信息来源", "文章来源", "来源")
+# firstpublishedtime="2019-06-1508:18": the time written straight after the day
+_GLUED_TIME = re.compile(r"^(\d{4}-\d{1,2}-\d{2})(\d{1,2}:\d{2})")
 SIGNED_FIELDS = ("成文日期", "成文时间", "发文日期")
 PUBDATE_META = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time", "dc.date")
 TITLE_META = ("articletitle",)
@@ -63,7 +72,8 @@ _CONTENT_HINT = re.compile(
     re.I,
 )
 _ENTRY_TAGS = frozenset(("li", "tr", "dl", "p", "dd", "div", "span", "td"))
-_TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|--?|—+|–)\s*")
+# 1-10月 and 2019-2020 are not site separators
+_TITLE_SPLIT = re.compile(r"\s*(?:[_|｜]|(?<!\d)--?(?!\d)|\s-\s|—+|–)\s*")
 
 
 @dataclass
@@ -123,6 +133,9 @@ def extract_page(
     main = main_content(root)
     text = element_text(main) if main is not None else ""
     published, source = published_date(meta, fields, field_origin, list_date, text)
+    if published is None and not _is_list_page(links):
+        published, source = markup_date(html), "markup"
+        source = source if published else None
     return Page(
         title=extract_title(root, meta),
         published_on=published,
@@ -139,11 +152,17 @@ def extract_page(
 
 def element_text(element: lxml.html.HtmlElement) -> str:
     """Visible text with line breaks at block elements, normalised line by line."""
+    return normalise_block(_raw_text(element))
+
+
+def _raw_text(element: lxml.html.HtmlElement, source_breaks: bool = True) -> str:
+    """Text with a line break at each block element and, if `source_breaks`, at each newline of the source."""
     parts: list[str] = []
+    source = (lambda text: text) if source_breaks else (lambda text: text.replace("\n", " "))
     walker = etree.iterwalk(element, events=("start", "end", "comment", "pi"))
     for event, node in walker:
         if event in ("comment", "pi"):
-            parts.append(node.tail or "")
+            parts.append(source(node.tail or ""))
             continue
         tag = node.tag
         if event == "start":
@@ -151,13 +170,13 @@ def element_text(element: lxml.html.HtmlElement) -> str:
                 walker.skip_subtree()
                 continue
             parts.append("\n" if tag in _BLOCK else " " if tag in _CELL else "")
-            parts.append(node.text or "")
+            parts.append(source(node.text or ""))
             continue
         if tag in _BLOCK:
             parts.append("\n")
         if node is not element:
-            parts.append(node.tail or "")
-    return normalise_block("".join(parts))
+            parts.append(source(node.tail or ""))
+    return "".join(parts)
 
 
 def extract_meta(root: lxml.html.HtmlElement) -> dict[str, str]:
@@ -177,7 +196,8 @@ def _meta_value(meta: dict[str, str], names: tuple[str, ...]) -> str:
 def extract_title(root: lxml.html.HtmlElement, meta: dict[str, str]) -> str:
     from_meta = _meta_value(meta, TITLE_META)
     if from_meta:
-        return from_meta
+        # some CMSs put the heading's markup in the meta: <font color=red>…</font>
+        return normalise(re.sub(r"<[^>]*>", "", from_meta))
     title_tag = normalise(" ".join(node.text_content() for node in root.iter("title")))
     heading = _article_heading(root, title_tag)
     if heading:
@@ -212,7 +232,7 @@ def extract_fields(root: lxml.html.HtmlElement) -> tuple[dict[str, str], dict[st
     origin: dict[str, str] = {}
 
     def keep(label: str, value: str, node: lxml.html.HtmlElement) -> None:
-        value = value.strip(" ：:|")
+        value = value.strip(" ：:|【】[]")
         if value and label not in fields and label not in _COUNTER_LABELS and not _LABEL_MARK.search(value):
             fields[label] = value[:200]
             origin[label] = "index" if node.xpath("ancestor-or-self::td|ancestor-or-self::th") else "header"
@@ -225,62 +245,63 @@ def extract_fields(root: lxml.html.HtmlElement) -> tuple[dict[str, str], dict[st
             if match and not _LABEL_CELL.match(value):
                 keep(match.group(1), value, cells[index])
     body = root.find("body")
-    for node in (body if body is not None else root).iter():
-        # a label opens the element's own text: 「<span>来源：<b>县司法局</b></span>」
-        if not isinstance(node.tag, str) or not _LABEL_START.match(node.text or ""):
-            continue
-        text = normalise(node.text_content())
-        if len(text) > 300:
-            continue
-        for label, value in _label_values(text):
-            keep(label, value or _following_text(node), node)
-    _keep_leading_header_date(body if body is not None else root, keep)
+    for node, line in _header_lines(body if body is not None else root):
+        for label, value in _label_values(line):
+            keep(label, value, node)
+        date = _LEADING_DATE.match(line)
+        if date and len(line) <= 160 and _LABEL_MARK.search(line):
+            keep("发布时间", date.group(1), node)
     return fields, origin
 
 
-def _keep_leading_header_date(body: lxml.html.HtmlElement, keep) -> None:
-    """A short header line that starts with a date and goes on with labelled fields
-    (来源：, 作者：) gives the publication date even though the date has no label."""
+def _header_lines(body: lxml.html.HtmlElement):
+    """Short lines that carry a label, each with the outermost element that holds it whole.
+
+    Lines are read before spaces are dropped, so 「本站原创　作者：」 still shows where the
+    label starts; a line break (a block element) ends every value on it.
+    """
+    seen: set[str] = set()
     for node in body.iter():
         if not isinstance(node.tag, str) or node.tag in _SKIP:
             continue
-        own = normalise(node.text or "")
-        date = _LEADING_DATE.match(own)
-        if not date:
+        content = node.text_content()
+        if len(_SPACES.sub("", content)) > 300 or not _LABEL_MARK.search(_SPACES.sub(" ", content)):
             continue
-        text = normalise(node.text_content())
-        if len(text) <= 120 and _LABEL_MARK.search(text):
-            keep("发布时间", date.group(1), node)
-            return
+        for raw in _raw_text(node, source_breaks=False).split("\n"):
+            line = _SPACES.sub(" ", raw).strip()
+            if line and line not in seen and _LABEL_MARK.search(line):
+                seen.add(line)
+                yield node, line
 
 
-def _label_values(text: str) -> list[tuple[str, str]]:
-    marks = list(_LABEL_MARK.finditer(text))
-    return [
-        (mark.group(1), text[mark.end() : marks[i + 1].start() if i + 1 < len(marks) else len(text)])
-        for i, mark in enumerate(marks)
-    ]
+def _label_values(line: str) -> list[tuple[str, str]]:
+    marks = list(_LABEL_MARK.finditer(line))
+    values = []
+    for i, mark in enumerate(marks):
+        value = line[mark.end() : marks[i + 1].start() if i + 1 < len(marks) else len(line)]
+        furniture = _FURNITURE.search(value)
+        values.append((mark.group(1) or mark.group(2), normalise(value[: furniture.start()] if furniture else value)))
+    return values
 
 
-def _following_text(node: lxml.html.HtmlElement) -> str:
-    """The value of a label element that holds only the label: its tail or next sibling."""
-    if normalise(node.tail or ""):
-        return normalise(node.tail)
-    sibling = node.getnext()
-    return normalise(sibling.text_content())[:200] if sibling is not None else ""
+def publisher(fields: dict[str, str]) -> str | None:
+    """The unit the page credits itself to (发布机构, or else its 来源)."""
+    return next((fields[label] for label in PUBLISHER_FIELDS if fields.get(label)), None)
 
 
 def published_date(
     meta: dict[str, str], fields: dict[str, str], origin: dict[str, str], list_date: dt.date | None, text: str
 ) -> tuple[dt.date | None, str | None]:
     """The published date in CHECKS.md's order, and which source gave it."""
-    value = parse_date(_meta_value(meta, PUBDATE_META))
+    value = parse_date(_GLUED_TIME.sub(r"\1 \2", _meta_value(meta, PUBDATE_META)))
     if value:
         return value, "meta"
-    for label in PUBLISHED_FIELDS:
-        value = parse_date(fields.get(label, ""))
-        if value:
-            return value, origin.get(label, "header")
+    # the index table is filled in by the publisher; a header line is the template's
+    for wanted in ("index", "header"):
+        for label in PUBLISHED_FIELDS:
+            value = parse_date(fields.get(label, "")) if origin.get(label) == wanted else None
+            if value:
+                return value, wanted
     if list_date:
         return list_date, "list"
     for label in SIGNED_FIELDS:
@@ -289,6 +310,26 @@ def published_date(
             return value, "signature"
     value = signature_date(text)
     return (value, "signature") if value else (None, None)
+
+
+def _is_list_page(links: list[Link]) -> bool:
+    """A page of dated entries: its dates are its entries', none of them its own."""
+    return sum(1 for link in links if link.list_date) >= 3
+
+
+def markup_date(html: str) -> dt.date | None:
+    """The date general-purpose markup gives (time elements, JSON-LD, date classes), read by htmldate.
+
+    Only markup, never a scan of the text: a date in the body or a footer is not the page's,
+    and a link's date is the linked entry's.
+    """
+    from htmldate import find_date
+
+    root = parse_html(html)
+    for anchor in list(root.iter("a")):
+        anchor.drop_tree()
+    found = find_date(root, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
+    return dt.date.fromisoformat(found) if found else None
 
 
 def signature_date(text: str) -> dt.date | None:

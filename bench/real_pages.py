@@ -1,0 +1,123 @@
+"""fazhi's extractor against its peers on the hand-labelled real pages (``python bench/real_pages.py``).
+
+Labels: tests/fixtures/real/labels.yaml. Peers (htmldate, gne, trafilatura) are scored when installed
+(``pip install -e '.[bench]'``). Prints one line per extractor and per page set; the last line is
+fazhi's per-field accuracy over all labelled pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+from crawler.encoding import decode_html
+from crawler.extract import extract_page, normalise, publisher
+
+REAL = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "real"
+FIELDS = ("title", "published", "publisher")
+URL = "http://www.example.gov.cn/article.html"
+
+
+def load_labels() -> dict[str, dict]:
+    return yaml.safe_load((REAL / "labels.yaml").read_text(encoding="utf-8"))
+
+
+def fazhi(body: bytes) -> dict:
+    page = extract_page(body, URL)
+    return {"title": page.title, "published": page.published_on, "publisher": publisher(page.fields)}
+
+
+def htmldate_peer(body: bytes) -> dict:
+    from htmldate import find_date
+
+    found = find_date(decode_html(body, None)[0], extensive_search=True, original_date=True)
+    return {"published": dt.date.fromisoformat(found) if found else None}
+
+
+def gne_peer(body: bytes) -> dict:
+    from gne import GeneralNewsExtractor
+
+    result = GeneralNewsExtractor().extract(decode_html(body, None)[0])
+    return {
+        "title": result.get("title") or "",
+        "published": _date_of(result.get("publish_time") or ""),
+        "publisher": result.get("source") or None,
+    }
+
+
+def trafilatura_peer(body: bytes) -> dict:
+    from trafilatura import extract_metadata
+
+    found = extract_metadata(decode_html(body, None)[0])
+    if found is None:
+        return {"title": "", "published": None, "publisher": None}
+    return {"title": found.title or "", "published": _date_of(found.date or ""), "publisher": found.sitename}
+
+
+def _date_of(text: str) -> dt.date | None:
+    from rules.dates import parse_date
+
+    return parse_date(text)
+
+
+def installed_peers() -> dict[str, Callable[[bytes], dict]]:
+    peers: dict[str, Callable[[bytes], dict]] = {}
+    for name, module, reader in (
+        ("htmldate", "htmldate", htmldate_peer),
+        ("gne", "gne", gne_peer),
+        ("trafilatura", "trafilatura", trafilatura_peer),
+    ):
+        try:
+            __import__(module)
+        except ImportError:
+            continue
+        peers[name] = reader
+    return peers
+
+
+def agrees(field: str, got, want) -> bool:
+    if field == "title" or field == "publisher":
+        return normalise(got or "") == normalise(want or "")
+    return got == want
+
+
+def score(reader: Callable[[bytes], dict], labels: dict[str, dict], verbose: bool) -> dict[str, float]:
+    right = {field: 0 for field in FIELDS}
+    asked = {field: 0 for field in FIELDS}
+    for name, want in labels.items():
+        got = reader((REAL / name).read_bytes())
+        for field in FIELDS:
+            if field not in got:
+                continue
+            asked[field] += 1
+            if agrees(field, got[field], want[field]):
+                right[field] += 1
+            elif verbose:
+                print(f"  {name} {field}: got {got[field]!r}, label {want[field]!r}")
+    return {field: right[field] / asked[field] for field in FIELDS if asked[field]}
+
+
+def line(name: str, pages: str, count: int, scores: dict[str, float]) -> str:
+    figures = " ".join(f"{field}={value:.2f}" for field, value in scores.items())
+    return f"{name:12} {pages:9} ({count:3} pages) {figures}"
+
+
+def main(argv: list[str]) -> None:
+    verbose = "-v" in argv
+    labels = load_labels()
+    heldout = {name: want for name, want in labels.items() if want.get("heldout")}
+    tuned = {name: want for name, want in labels.items() if not want.get("heldout")}
+    for peer, reader in installed_peers().items():
+        for pages, subset in (("tuned", tuned), ("held-out", heldout)):
+            print(line(peer, pages, len(subset), score(reader, subset, verbose)))
+    for pages, subset in (("tuned", tuned), ("held-out", heldout)):
+        print(line("fazhi", pages, len(subset), score(fazhi, subset, verbose)))
+    print(line("fazhi", "all", len(labels), score(fazhi, labels, verbose)))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
