@@ -75,7 +75,7 @@ GONE_WITHIN = 30.0  # seconds a crawler child may take to die after its parent
 COLUMNS = ("lost", "twice", "flipped", "orphan requests", "temp left", "refetched")
 RSS_LIMIT_MB = 600
 BOMB_ATTACHMENT_SECONDS = 20  # the slow PDF's budget: the product's 60 s would only make the run longer
-TRAP_SECTION_CAP = 300  # [crawl] max_pages_per_section for the trap crawl (default 5000: max_depth stops it at 4095)
+TRAP_SECTION_CAP = 300  # [crawl] max_pages_per_section for the trap crawl (default 10000: max_depth stops it at 4095)
 GROUPS = ("outages", "bombs", "traps", "kills")
 
 

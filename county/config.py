@@ -245,11 +245,18 @@ class CrawlSettings:
     allow_private_addresses: bool = setting(boolean, False)
     # host names or networks that may be crawled although they are private
     allowed_networks: tuple[str, ...] = setting(list_of(network), ())
-    # most pages taken from one URL directory, and from one URL shape (numbers blanked)
-    max_pages_per_section: int = setting(integer(1), 5000)
-    max_pages_per_pattern: int = setting(integer(1), 10000)
+    # most pages taken from one URL directory, and from one URL shape (numbers blanked). A county
+    # portal keeps a whole column in one folder and every article in one shape
+    # (/contents/12/3456.html), so by default a shape may take the whole crawl (max_pages):
+    # max_depth already stops a generator of endless pages
+    max_pages_per_section: int = setting(integer(1), 10000)
+    max_pages_per_pattern: int | None = setting(integer(1), None)
     jobdir: str | None = setting(nonblank, None)
     http_cache: bool = setting(boolean, False)
+
+    @property
+    def pattern_cap(self) -> int:
+        return self.max_pages_per_pattern or self.max_pages
 
 
 @dataclass(frozen=True)

@@ -137,3 +137,15 @@ def test_endless_generated_pages_stop_at_the_section_and_pattern_caps(tmp_path):
         paths = server.paths()
     assert 20 <= sum(path.startswith("/gen/") for path in paths) <= 25
     assert 20 <= sum(path.startswith("/deep/") for path in paths) <= 30
+
+
+def test_by_default_one_url_shape_may_take_the_whole_crawl():
+    # a county portal's articles share one shape (/contents/12/3456.html, /s1/202111/t20211102_1.html):
+    # a default pattern cap below max_pages silently cut the 20,000-page benchmark portal in half
+    from county.config import parse_config
+
+    raw = {"county": {"name": "示范县"},
+           "crawl": {"start_urls": ["http://www.example.gov.cn/"], "allowed_domains": ["www.example.gov.cn"], "max_pages": 50000},
+           "units": [{"name": "县政府", "roles": ["county"]}]}
+    crawl = parse_config(raw).crawl
+    assert crawl.pattern_cap == 50000 and crawl.max_pages_per_section >= 10000

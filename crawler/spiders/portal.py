@@ -372,7 +372,7 @@ class PortalSpider(scrapy.Spider):
         crawl = self.config.crawl
         sections, patterns = state.setdefault("sections", {}), state.setdefault("patterns", {})
         section, pattern = url_section(url), url_pattern(url)
-        if sections.get(section, 0) >= crawl.max_pages_per_section or patterns.get(pattern, 0) >= crawl.max_pages_per_pattern:
+        if sections.get(section, 0) >= crawl.max_pages_per_section or patterns.get(pattern, 0) >= crawl.pattern_cap:
             return False
         sections[section] = sections.get(section, 0) + 1
         patterns[pattern] = patterns.get(pattern, 0) + 1
