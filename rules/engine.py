@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from county.config import Config
 from county.units import UnitFinder, unit_finder
-from crawler.urls import canonical_url
+from parsing.urls import canonical_url
 from rules.base import CheckContext, Doc, ErrorView, PastFinding, PastRun, Result, Sighting, registered_checks
 from rules.completeness import assess, start_failures
 from rules.county_checks import NegativeHitCheck

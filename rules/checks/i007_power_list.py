@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 
 from rules.base import Check, CheckContext, Doc, Evidence, Result, register
-from rules.dates import months_before
+from parsing.dates import months_before
 from rules.matching import Phrase
 from rules.corpus import Corpus, corpus_of
 from rules.unit_checks import iso

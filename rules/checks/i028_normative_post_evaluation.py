@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rules.base import register
 from rules.county_checks import Hit, PresenceCheck, Problem, Requirement, stale_problem
-from rules.dates import months_before
+from parsing.dates import months_before
 from rules.matching import Phrase
 
 EVALUATION_MONTHS = 24
