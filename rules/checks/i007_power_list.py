@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from rules.base import CheckContext, Doc, Evidence, Result, register
 from parsing.dates import months_before
+from rules.base import CheckContext, Doc, Evidence, Result, register
 from rules.matching import Phrase
 from rules.corpus import Corpus
 from rules.unit_checks import PerUnitCheck, iso
