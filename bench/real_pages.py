@@ -59,7 +59,7 @@ def trafilatura_peer(body: bytes) -> dict:
 
 
 def _date_of(text: str) -> dt.date | None:
-    from rules.dates import parse_date
+    from parsing.dates import parse_date
 
     return parse_date(text)
 

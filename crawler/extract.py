@@ -17,7 +17,7 @@ from lxml import etree
 
 from crawler import cms
 from crawler.encoding import decode_html
-from rules.dates import find_dates, last_date, parse_date
+from parsing.dates import find_dates, last_date, parse_date
 
 # Bump whenever what extract_page or crawler.attachments.extract_attachment reads changes:
 # a re-crawl then re-reads unchanged pages from their stored bytes instead of copying

@@ -11,38 +11,20 @@ from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from w3lib.url import canonicalize_url
-
 from crawler.attachments import ATTACHMENT_EXTENSIONS
 from crawler.cms import PAGING_PARAMS
+from parsing.urls import canonical_url  # noqa: F401  (the crawler's modules know it by this name)
 
-SESSION_PARAMS = frozenset(("jsessionid", "phpsessid", "sid", "sessionid", "aspsessionid", "cfid", "cftoken", "session_id"))
 # links that are never documents: media, styles, scripts, archives we cannot read
 SKIPPED_EXTENSIONS = frozenset(
     "jpg jpeg png gif bmp webp svg ico tif tiff psd mp3 mp4 avi wmv flv mov mkv wav wma rm rmvb swf "
     "css js json xml rss exe apk msi dmg iso rar 7z gz tar bz2 woff woff2 ttf eot".split()
 )
 _TRAP_PARAMS = frozenset(("date", "month", "day", "week", "calendar", "caldate", "riqi"))
-_PATH_PARAMS = re.compile(r";[^/?#]*", re.I)
 MAX_URL_LENGTH = 500
 _DIGITS = re.compile(r"\d+")
 # visits of one page, differing only in a parameter, that show the same text before that parameter is dropped
 VOLATILE_VISITS = 3
-
-
-@lru_cache(maxsize=65536)
-def canonical_url(url: str) -> str:
-    """One spelling per document: no fragment, no session id, no duplicate slashes."""
-    parts = urlsplit(url.strip())
-    path = _PATH_PARAMS.sub(lambda m: "" if m.group(0)[1:].split("=")[0].lower() in SESSION_PARAMS else m.group(0), parts.path)
-    path = re.sub(r"/{2,}", "/", path) or "/"
-    query = urlencode(
-        [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if key.lower() not in SESSION_PARAMS]
-    )
-    netloc = parts.netloc.lower()
-    if (parts.scheme, netloc.rsplit(":", 1)[-1]) in (("http", "80"), ("https", "443")):
-        netloc = netloc.rsplit(":", 1)[0]
-    return canonicalize_url(urlunsplit((parts.scheme.lower(), netloc, path, query, "")))
 
 
 def extension_of(url: str) -> str:

@@ -2,7 +2,12 @@
 
 A check module under ``rules/checks/`` defines one subclass of :class:`Check`,
 decorated with :func:`register`, and keeps its test cases as data in a YAML file
-of the same name beside it (run by ``tests/test_check_cases.py``).
+of the same name beside it (run by ``tests/test_check_cases.py``). Most checks
+are of a known kind and only declare data: ``PresenceCheck`` and
+``NegativeHitCheck`` (county scope, rules.county_checks), ``YearlyItemCheck``
+(per unit) and ``PerItemCheck`` (rules.unit_checks). Whatever the kind, the
+engine judges a per-unit check one unit at a time and turns a finding outside
+the check's `scope` or `statuses` into `unknown`.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from county.config import StoreSettings
-from crawler.urls import canonical_url
+from parsing.urls import canonical_url
 from storage.models import Run
 from storage.statuses import COMPLETE, INCOMPLETE
 

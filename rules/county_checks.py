@@ -19,8 +19,8 @@ from typing import ClassVar
 
 import cn2an
 
+from parsing.dates import find_dates, months_before, parse_date
 from rules.base import Check, CheckContext, Doc, Evidence, Result
-from rules.dates import find_dates, months_before, parse_date
 from rules.corpus import Corpus, corpus_of, titles_of
 from rules.matching import Match, Phrase, is_news_report, qualifies
 from rules.topics.consultation import notice_text

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from county.config import Config
 from county.units import UnitFinder, unit_finder
-from crawler.urls import canonical_url
+from parsing.urls import canonical_url
 from rules.base import CheckContext, Doc, ErrorView, PastFinding, PastRun, Result, Sighting, registered_checks
 from rules.completeness import assess, start_failures
 from rules.county_checks import NegativeHitCheck
@@ -168,17 +168,34 @@ def _judge_one(check_class, ctx: CheckContext) -> list[Result]:
     per-unit check is judged one unit at a time, so a crash on one unit's documents
     leaves every other unit's finding as it is."""
     check = check_class()
-    if check.scope != "per_unit":
-        return _judged(check, ctx, ctx.county_unit.name)
-    return [result for unit in ctx.units_with(*check.roles) for result in _judged(check, ctx.for_unit(unit.name), unit.name)]
+    if check.scope == "county":
+        return _judged(check, ctx, ctx.county_unit.name, {ctx.county_unit.name})
+    if check.scope == "per_item":
+        return _judged(check, ctx, ctx.county_unit.name, {unit.name for unit in ctx.config.units})
+    return [result for unit in ctx.units_with(*check.roles) for result in _judged(check, ctx.for_unit(unit.name), unit.name, {unit.name})]
 
 
-def _judged(check, ctx: CheckContext, unit: str) -> list[Result]:
+def _judged(check, ctx: CheckContext, unit: str, units_in_scope: set[str]) -> list[Result]:
     try:
-        return list(check.judge(ctx))
+        results = list(check.judge(ctx))
     except Exception as error:  # noqa: BLE001 — one broken check must not sink the night's report
         log.error("check %s/%s crashed on %s:\n%s", check.indicator, check.slug, unit, traceback.format_exc())
         return [check.result(ctx, unit, "unknown", f"检查程序出错，无法判断：{type(error).__name__}: {error}")]
+    return [_as_declared(check, result, units_in_scope) for result in results]
+
+
+def _as_declared(check, result: Result, units_in_scope: set[str]) -> Result:
+    """A finding outside the check's declared scope or statuses is a bug in the check,
+    never a verdict: it is shown as `unknown` (which every check may say)."""
+    if result.unit not in units_in_scope:
+        why = f"给出了范围（{check.scope}）之外的单位“{result.unit}”的结论"
+    elif result.status not in (*check.statuses, "unknown"):
+        why = f"给出了未声明的结论“{result.status}”（声明的是 {'、'.join(check.statuses)}）"
+    else:
+        return result
+    log.error("检查 %s/%s %s，已改为无法判断", check.indicator, check.slug, why)
+    result.absence = False
+    return _unknown(result, f"检查程序出错，无法判断：该检查{why}")
 
 
 def _apply_fetch_errors(result: Result, check_class, ctx: CheckContext) -> Result:

@@ -1,7 +1,10 @@
-"""What the per-unit and per-item checks (CHECKS.md A, C) share.
+"""The per-unit and per-item kinds of check (CHECKS.md A, C) and what they share.
 
-Yearly reports with a deadline, per-item verdicts folded into one finding per
-unit, and telling a column or list page from an item. Which documents a unit
+A per-unit check (:class:`PerUnitCheck`) judges one unit at a time: the engine
+calls it once for each unit of its `roles`. A yearly report with a deadline is
+a :class:`YearlyItemCheck` declaring its phrases and due date. A per-item check
+(:class:`PerItemCheck`) gives each item a verdict; its finding for a unit is the
+worst of that unit's items. Also here: telling a column or list page from an item. Which documents a unit
 holds and their dates are the run's view (rules/corpus.py); the words of one
 subject live in rules/topics/.
 """
@@ -13,11 +16,13 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rules.base import Check, CheckContext, Doc, Evidence, Result
-from rules.corpus import Corpus
-from rules.matching import Match, find_years, normalise_title
+from rules.corpus import Corpus, corpus_of
+from rules.matching import Match, Phrase, find_years, normalise_title
 from storage.statuses import worst
+
 
 def iso(day: dt.date | None) -> str:
     return day.isoformat() if day else "日期不明"
@@ -25,6 +30,21 @@ def iso(day: dt.date | None) -> str:
 
 def cn_date(day: dt.date) -> str:
     return f"{day.month}月{day.day}日"
+
+
+class PerUnitCheck(Check):
+    """Per-unit check: one finding for each unit of `roles`, judged by `judge_unit`.
+
+    The engine does the loop, handing each unit its own view of the run, so a
+    crash on one unit's documents leaves every other unit's finding as it is."""
+
+    scope = "per_unit"
+
+    def judge(self, ctx: CheckContext) -> Iterator[Result]:
+        yield self.judge_unit(ctx, corpus_of(ctx), ctx.only_unit)
+
+    def judge_unit(self, ctx: CheckContext, corpus: Corpus, unit: str) -> Result:
+        raise NotImplementedError
 
 
 # ---- yearly reports with a deadline (51, 93, 31) ----------------------------
@@ -38,6 +58,33 @@ class YearlyItem:
     year: int
     due: dt.date
     late_fails: bool = True  # 31's catalogue: any publication for the year counts
+
+
+class YearlyItemCheck(PerUnitCheck):
+    """Per-unit check: the unit's report (or catalogue) for a year, published by a due date."""
+
+    statuses = ("pass", "fail", "warn", "unknown")
+    phrases: ClassVar[tuple[Phrase, ...]]
+    item_name: ClassVar[str]
+    # (month, day) of the as-of year by which the item is due
+    due: ClassVar[tuple[int, int]]
+    # a report covers the year before the as-of year; a catalogue (31) the as-of year itself
+    years_back: ClassVar[int] = 1
+    late_fails: ClassVar[bool] = True
+
+    def judge_unit(self, ctx: CheckContext, corpus: Corpus, unit: str) -> Result:
+        year = ctx.as_of.year
+        item = YearlyItem(self.item_name, year - self.years_back, dt.date(year, *self.due), self.late_fails)
+        candidates = [doc for doc, _ in corpus.titled(self.phrases, unit=unit)]
+        result = judge_yearly(self, ctx, unit, candidates, item, corpus, lambda doc: self.year_of(corpus, doc))
+        self.amend(ctx, corpus, item, candidates, result)
+        return result
+
+    def year_of(self, corpus: Corpus, doc: Doc) -> int | None:
+        return covered_year(doc)
+
+    def amend(self, ctx: CheckContext, corpus: Corpus, item: YearlyItem, candidates: Sequence[Doc], result: Result) -> None:
+        """What the indicator asks beyond the yearly item (history, a county-level rule)."""
 
 
 def covered_year(doc: Doc) -> int | None:
@@ -109,6 +156,21 @@ class ItemWords:
     noun: str  # 执法决定
     bad: str  # 公开超期
     good: str  # 按时公开
+
+
+class PerItemCheck(Check):
+    """Per-item check: each item of the run gets a verdict (`verdicts`); a unit's
+    finding is the worst of its items."""
+
+    scope = "per_item"
+    statuses = ("pass", "fail", "warn", "unknown")
+    words: ClassVar[ItemWords]
+
+    def judge(self, ctx: CheckContext) -> Iterator[Result]:
+        return per_item_results(self, ctx, self.verdicts(ctx, corpus_of(ctx)), self.words)
+
+    def verdicts(self, ctx: CheckContext, corpus: Corpus) -> Iterable[ItemVerdict]:
+        raise NotImplementedError
 
 
 def per_item_results(check: Check, ctx: CheckContext, verdicts: Iterable[ItemVerdict], words: ItemWords) -> Iterator[Result]:

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rules.dates import DateMatch, Window, find_dates, last_date, months_before, parse_date, parse_window
+from parsing.dates import DateMatch, Window, find_dates, last_date, months_before, parse_date, parse_window
 
 
 def joined_text(html: str) -> str:

@@ -18,7 +18,7 @@ from crawler.extract import extract_page
 from crawler.runner import crawl
 from crawler.siteserver import Reply, SiteServer
 from crawler.testing import FAST, local_config
-from rules.dates import parse_window
+from parsing.dates import parse_window
 from rules.engine import build_context, judge
 from storage.db import open_engine, run_documents, session_factory
 from storage.models import Run

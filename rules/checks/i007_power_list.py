@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
-from rules.base import Check, CheckContext, Doc, Evidence, Result, register
-from rules.dates import months_before
+from parsing.dates import months_before
+from rules.base import CheckContext, Doc, Evidence, Result, register
 from rules.matching import Phrase
-from rules.corpus import Corpus, corpus_of
-from rules.unit_checks import iso
+from rules.corpus import Corpus
+from rules.unit_checks import PerUnitCheck, iso
 
 # the rules of keeping the list (动态管理办法, 实施意见) are not the list, nor is
 # the template a province gives its counties (通用参考目录, 指导目录)
@@ -40,21 +40,16 @@ STALE_MONTHS = 12
 
 
 @register
-class PowerList(Check):
+class PowerList(PerUnitCheck):
     """第7项：部门权责清单在网上公开，字段齐全并动态调整"""
 
     indicator = "7"
     slug = "power-list"
     remedy = "在本单位栏目公开最新版权责清单，逐项写明事项名称、法律依据、实施主体、监督方式、责任方式；法律法规或职能调整后及时更新，至少每12个月更新一次。"
-    scope = "per_unit"
     roles = ("department",)
+    statuses = ("pass", "fail", "warn", "unknown")
 
-    def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        corpus = corpus_of(ctx)
-        for unit in ctx.units_with(*self.roles):
-            yield self._judge_unit(ctx, unit.name, corpus)
-
-    def _judge_unit(self, ctx: CheckContext, unit: str, corpus: Corpus) -> Result:
+    def judge_unit(self, ctx: CheckContext, corpus: Corpus, unit: str) -> Result:
         lists = [doc for doc, _ in corpus.titled(PHRASES, unit=unit)]
         if not lists:
             return self.result(ctx, unit, "fail", "未找到本单位的权责清单", absence=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from rules.base import Check, CheckContext, Doc, Result, register
-from rules.corpus import Corpus, corpus_of
+from rules.base import CheckContext, Doc, register
+from rules.corpus import Corpus
 from rules.topics.consultation import (
     CommentWindow,
     comment_notices,
@@ -16,7 +16,7 @@ from rules.topics.consultation import (
     notice_text,
 )
 from rules.topics.normative import NORMATIVE
-from rules.unit_checks import ItemVerdict, ItemWords, per_item_results
+from rules.unit_checks import ItemVerdict, ItemWords, PerItemCheck
 from rules.workdays import CalendarGap
 
 MIN_WORKING_DAYS = 7
@@ -28,18 +28,17 @@ WORDS = ItemWords(noun="规范性文件征求意见公告", bad=f"征求意见�
 
 
 @register
-class NormativeCommentWindow(Check):
+class NormativeCommentWindow(PerItemCheck):
     """第23项：规范性文件征求意见期不少于7个工作日（起止日均计入）"""
 
     indicator = "23"
     slug = "normative-comment-window"
     remedy = "规范性文件征求意见稿公开征求意见不少于7个工作日，公告写明征求意见的起止日期。"
-    scope = "per_item"
+    words = WORDS
 
-    def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        corpus = corpus_of(ctx)
+    def verdicts(self, ctx: CheckContext, corpus: Corpus) -> Iterator[ItemVerdict]:
         notices = [doc for doc in comment_notices(corpus) if is_normative_notice(doc, ctx)]
-        yield from per_item_results(self, ctx, (_verdict(ctx, corpus, doc) for doc in notices), WORDS)
+        return (_verdict(ctx, corpus, doc) for doc in notices)
 
 
 def is_normative_notice(doc: Doc, ctx: CheckContext) -> bool:

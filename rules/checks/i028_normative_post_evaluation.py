@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from parsing.dates import months_before
 from rules.base import register
 from rules.county_checks import Hit, PresenceCheck, Problem, Requirement, stale_problem
-from rules.dates import months_before
 from rules.matching import Phrase
 
 EVALUATION_MONTHS = 24

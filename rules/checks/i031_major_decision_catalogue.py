@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Sequence
 
-from rules.base import Check, CheckContext, Doc, Evidence, Result, register
-from rules.matching import Phrase
+from rules.base import CheckContext, Doc, Evidence, Result, register
+from rules.corpus import Corpus
 from rules.county_checks import fetch_error_note
-from rules.corpus import Corpus, corpus_of
-from rules.unit_checks import YearlyItem, covered_year, judge_yearly
+from rules.matching import Phrase
+from rules.unit_checks import YearlyItem, YearlyItemCheck, covered_year
 
 CATALOGUE = (
     Phrase(
@@ -37,39 +36,32 @@ PROCEDURE_RULES = (
 
 
 @register
-class MajorDecisionCatalogue(Check):
+class MajorDecisionCatalogue(YearlyItemCheck):
     """第31项：本年度重大行政决策事项目录公开（3月31日前）；县政府另须公开重大行政决策程序规定"""
 
     indicator = "31"
     slug = "major-decision-catalogue"
     remedy = "每年3月31日前公开本年度重大行政决策事项目录（标题写明年度）；县政府还须公开重大行政决策程序规定。"
-    scope = "per_unit"
     roles = ("county", "department")
+    phrases = CATALOGUE
+    item_name = "重大行政决策事项目录"
+    due = (3, 31)
+    years_back = 0
+    late_fails = False  # any publication for the year counts
 
-    def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        corpus = corpus_of(ctx)
-        item = YearlyItem("重大行政决策事项目录", ctx.as_of.year, dt.date(ctx.as_of.year, 3, 31), late_fails=False)
-        for unit in ctx.units_with(*self.roles):
-            catalogues = [doc for doc, _ in corpus.titled(CATALOGUE, unit=unit.name)]
-            result = judge_yearly(self, ctx, unit.name, catalogues, item, corpus, _catalogue_year(corpus))
-            if unit.name == ctx.county_unit.name:
-                _add_procedure_rules(ctx, result)
-            yield result
-
-
-def _catalogue_year(corpus: Corpus):
-    """A catalogue's year from its title; without one, the year it was published in."""
-
-    def year_of(doc: Doc) -> int | None:
+    def year_of(self, corpus: Corpus, doc: Doc) -> int | None:
+        """A catalogue's year from its title; without one, the year it was published in."""
         published = corpus.published(doc)
         return covered_year(doc) or (published.year if published else None)
 
-    return year_of
+    def amend(self, ctx: CheckContext, corpus: Corpus, item: YearlyItem, candidates: Sequence[Doc], result: Result) -> None:
+        if result.unit == ctx.county_unit.name:
+            _add_procedure_rules(ctx, corpus, result)
 
 
-def _add_procedure_rules(ctx: CheckContext, result: Result) -> None:
+def _add_procedure_rules(ctx: CheckContext, corpus: Corpus, result: Result) -> None:
     """County level, over all documents: the rules of the 重大行政决策 procedure."""
-    found = corpus_of(ctx).titled(PROCEDURE_RULES)
+    found = corpus.titled(PROCEDURE_RULES)
     if found:
         result.evidence.append(Evidence.of(found[0][0], "重大行政决策程序规定"))
         result.message += "；重大行政决策程序规定已公开"

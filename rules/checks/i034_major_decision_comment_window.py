@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from rules.base import Check, CheckContext, Doc, Result, register
-from rules.corpus import Corpus, corpus_of
+from rules.base import CheckContext, Doc, register
+from rules.corpus import Corpus
 from rules.topics.consultation import (
     CommentWindow,
     comment_notices,
@@ -14,27 +14,25 @@ from rules.topics.consultation import (
     outcome_for,
     outcome_reports,
 )
-from rules.unit_checks import ItemVerdict, ItemWords, per_item_results
+from rules.unit_checks import ItemVerdict, ItemWords, PerItemCheck
 
 MIN_CALENDAR_DAYS = 30
 WORDS = ItemWords(noun="重大行政决策征求意见公告", bad=f"征求意见期少于{MIN_CALENDAR_DAYS}日", good="符合要求")
 
 
 @register
-class MajorDecisionCommentWindow(Check):
+class MajorDecisionCommentWindow(PerItemCheck):
     """第34项：重大行政决策征求意见期不少于30日，并公开意见采纳情况"""
 
     indicator = "34"
     slug = "major-decision-comment-window"
     remedy = "重大行政决策草案公开征求意见不少于30日，公告写明起止日期，并公开意见采纳情况及理由。"
-    scope = "per_item"
+    words = WORDS
 
-    def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        corpus = corpus_of(ctx)
+    def verdicts(self, ctx: CheckContext, corpus: Corpus) -> Iterator[ItemVerdict]:
         notices = [doc for doc in comment_notices(corpus) if is_major_decision_notice(doc, ctx)]
         outcomes = outcome_reports(corpus)
-        verdicts = (_verdict(corpus, doc, outcomes) for doc in notices)
-        yield from per_item_results(self, ctx, verdicts, WORDS)
+        return (_verdict(corpus, doc, outcomes) for doc in notices)
 
 
 def _verdict(corpus: Corpus, doc: Doc, outcomes: Sequence[Doc]) -> ItemVerdict:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from rules.base import Check, CheckContext, Doc, Evidence, Result, register
+from rules.base import CheckContext, Doc, Evidence, Result, register
 from rules.matching import Phrase
-from rules.corpus import Corpus, corpus_of
+from rules.corpus import Corpus
+from rules.unit_checks import PerUnitCheck
 
 NOT_DISCLOSURE = ("解读",)
 # each part of the 行政执法公示, as titles of its own page or attachment name it
@@ -36,21 +35,16 @@ OVERVIEW = (
 
 
 @register
-class EnforcementDisclosure(Check):
+class EnforcementDisclosure(PerUnitCheck):
     """第49项：执法主体、权限、依据、程序、救济渠道、随机抽查事项清单在网上公开"""
 
     indicator = "49"
     slug = "enforcement-disclosure"
     remedy = "在行政执法公示栏目公开执法主体、执法权限、执法依据、执法程序（流程图）、救济渠道和随机抽查事项清单。"
-    scope = "per_unit"
     roles = ("enforcement",)
+    statuses = ("pass", "fail", "unknown")
 
-    def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        corpus = corpus_of(ctx)
-        for unit in ctx.units_with(*self.roles):
-            yield self._judge_unit(ctx, unit.name, corpus)
-
-    def _judge_unit(self, ctx: CheckContext, unit: str, corpus: Corpus) -> Result:
+    def judge_unit(self, ctx: CheckContext, corpus: Corpus, unit: str) -> Result:
         found = _parts_found(corpus, unit)
         missing = [part for part in PARTS if part not in found]
         evidence = [Evidence.of(doc, f"公开了{part}") for part, doc in found.items()]

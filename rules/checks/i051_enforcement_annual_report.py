@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
-
-from rules.base import Check, CheckContext, Result, register
+from rules.base import register
 from rules.matching import Phrase
-from rules.corpus import corpus_of
-from rules.unit_checks import YearlyItem, judge_yearly
+from rules.unit_checks import YearlyItemCheck
 
 PHRASES = (
     Phrase(
@@ -31,19 +27,13 @@ PHRASES = (
 
 
 @register
-class EnforcementAnnualReport(Check):
+class EnforcementAnnualReport(YearlyItemCheck):
     """第51项：上年度行政执法总体情况（统计年报）于1月31日前公开"""
 
     indicator = "51"
     slug = "enforcement-annual-report"
     remedy = "每年1月31日前公开本机关上一年度行政执法总体情况（行政执法统计年报），标题写明年度。"
-    scope = "per_unit"
     roles = ("enforcement",)
-
-    def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        corpus = corpus_of(ctx)
-        year = ctx.as_of.year
-        item = YearlyItem("行政执法总体情况（统计年报）", year - 1, dt.date(year, 1, 31))
-        for unit in ctx.units_with(*self.roles):
-            reports = [doc for doc, _ in corpus.titled(PHRASES, unit=unit.name)]
-            yield judge_yearly(self, ctx, unit.name, reports, item, corpus)
+    phrases = PHRASES
+    item_name = "行政执法总体情况（统计年报）"
+    due = (1, 31)

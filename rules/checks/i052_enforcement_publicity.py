@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.base import Check, CheckContext, Doc, Result, register
-from rules.corpus import Corpus, corpus_of
+from rules.base import CheckContext, Doc, register
+from rules.corpus import Corpus
 from rules.matching import Match, Phrase
 from rules.topics.enforcement import PENALTY_NUMBER_MARKS, Decision, decision_kind, notice_decision_date, table_decisions
-from rules.unit_checks import ItemVerdict, ItemWords, is_column_title, iso, looks_like_list, per_item_results
+from rules.unit_checks import ItemVerdict, ItemWords, PerItemCheck, is_column_title, iso, looks_like_list
 from rules.workdays import CalendarGap
 
 # rules, forms, statistics and 复议 decisions are not enforcement decisions
@@ -43,23 +43,21 @@ WORDS = ItemWords(noun="执法决定", bad="公开超过时限", good="按时公
 
 
 @register
-class EnforcementPublicity(Check):
+class EnforcementPublicity(PerItemCheck):
     """第52项：行政处罚、行政许可决定7个工作日内公开，其他执法决定20个工作日内公开"""
 
     indicator = "52"
     slug = "decision-publicity"
     remedy = "行政处罚、行政许可决定自作出之日起7个工作日内公开，其他执法决定20个工作日内公开；公示内容写明决定日期，逾期的应说明原因并尽快补正。"
-    scope = "per_item"
+    words = WORDS
 
-    def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        corpus = corpus_of(ctx)
+    def verdicts(self, ctx: CheckContext, corpus: Corpus) -> Iterator[ItemVerdict]:
         notices = dict((doc.url, match) for doc, match in corpus.titled(PHRASES))
-        verdicts = (
+        return (
             _verdict(ctx, corpus, decision)
             for doc in ctx.present
             for decision in decisions_in(doc, corpus, notices.get(doc.url))
         )
-        yield from per_item_results(self, ctx, verdicts, WORDS)
 
 
 def decisions_in(doc: Doc, corpus: Corpus, match: Match | None) -> list[Decision]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from rules.base import Check, CheckContext, Doc, Result, register
-from rules.corpus import Corpus, corpus_of
+from rules.base import CheckContext, Doc, register
+from rules.corpus import Corpus
 from rules.matching import Phrase, match_title
 from rules.topics.enforcement import PENALTY_NUMBER_MARKS, table_decisions
-from rules.unit_checks import ItemVerdict, ItemWords, is_column_title, looks_like_list, per_item_results
+from rules.unit_checks import ItemVerdict, ItemWords, PerItemCheck, is_column_title, looks_like_list
 
 PHRASES = (
     Phrase(
@@ -37,19 +37,17 @@ WORDS = ItemWords(noun="行政处罚决定书", bad="未告知申请行政复议
 
 
 @register
-class PenaltyDecisionRemedy(Check):
+class PenaltyDecisionRemedy(PerItemCheck):
     """第84项（决定书）：行政处罚决定书告知申请行政复议（及行政诉讼）的权利"""
 
     indicator = "84"
     slug = "penalty-decision-remedy"
     remedy = "公开的行政处罚决定书须告知当事人申请行政复议和提起行政诉讼的途径和期限。"
-    scope = "per_item"
+    words = WORDS
 
-    def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        corpus = corpus_of(ctx)
+    def verdicts(self, ctx: CheckContext, corpus: Corpus) -> Iterator[ItemVerdict]:
         items = [doc for doc, _ in corpus.titled(PHRASES) if _is_decision_document(doc, corpus)]
-        verdicts = (_verdict(corpus, doc) for doc in items if not _parent_is_item(doc, corpus))
-        yield from per_item_results(self, ctx, verdicts, WORDS)
+        return (_verdict(corpus, doc) for doc in items if not _parent_is_item(doc, corpus))
 
 
 def _is_decision_document(doc: Doc, corpus: Corpus) -> bool:

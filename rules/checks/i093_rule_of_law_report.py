@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
-from rules.base import Check, CheckContext, Doc, Evidence, Result, register
+from rules.base import CheckContext, Doc, Evidence, Result, register
+from rules.corpus import Corpus
 from rules.matching import Phrase
-from rules.corpus import Corpus, corpus_of
-from rules.unit_checks import YearlyItem, covered_year, iso, judge_yearly
+from rules.unit_checks import YearlyItem, YearlyItemCheck, covered_year, iso
 
 PHRASES = (
     Phrase(
@@ -38,24 +38,19 @@ FIRST_HISTORY_YEAR = 2019
 
 
 @register
-class RuleOfLawReport(Check):
+class RuleOfLawReport(YearlyItemCheck):
     """第93项：上一年度法治政府建设情况报告于3月31日前公开"""
 
     indicator = "93"
     slug = "rule-of-law-report"
     remedy = "每年3月31日前在本单位网站公开上一年度法治政府建设情况报告，标题写明年度（如《关于2020年法治政府建设情况的报告》）。"
-    scope = "per_unit"
     roles = ("county", "department", "township")
+    phrases = PHRASES
+    item_name = "法治政府建设情况报告"
+    due = (3, 31)
 
-    def judge(self, ctx: CheckContext) -> Iterator[Result]:
-        corpus = corpus_of(ctx)
-        year = ctx.as_of.year
-        item = YearlyItem("法治政府建设情况报告", year - 1, dt.date(year, 3, 31))
-        for unit in ctx.units_with(*self.roles):
-            reports = [doc for doc, _ in corpus.titled(PHRASES, unit=unit.name)]
-            result = judge_yearly(self, ctx, unit.name, reports, item, corpus)
-            result.evidence.extend(_history(reports, item.year, corpus))
-            yield result
+    def amend(self, ctx: CheckContext, corpus: Corpus, item: YearlyItem, candidates: Sequence[Doc], result: Result) -> None:
+        result.evidence.extend(_history(candidates, item.year, corpus))
 
 
 def _history(reports: Sequence[Doc], current: int, corpus: Corpus) -> list[Evidence]:

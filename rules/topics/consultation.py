@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from parsing.dates import parse_window
 from rules.base import CheckContext, Doc
 from rules.corpus import Corpus
-from rules.dates import parse_window
 from rules.matching import Phrase, match_title, normalise_title
 from rules.topics.major_decisions import mentions_major_decision
 from rules.unit_checks import iso, looks_like_list

@@ -7,8 +7,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from parsing.dates import last_date, parse_date
 from rules.base import Doc
-from rules.dates import last_date, parse_date
 
 # 决定日期 / 处罚决定日期 / 许可决定日期 / 作出决定日期 / 作出行政处罚决定的日期 / 处罚日期
 DECISION_DATE_LABEL = re.compile(
