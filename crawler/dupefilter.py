@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from scrapy.dupefilters import BaseDupeFilter
 
-from crawler.urls import canonical_url
+from parsing.urls import canonical_url
 
 
 class SeenUrlFilter(BaseDupeFilter):

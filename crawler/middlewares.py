@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware as ScrapyMetaRefresh
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.urls import Scope, canonical_url
+from crawler.urls import Scope
+from parsing.urls import canonical_url
 
 OFFSITE = "offsite"
 PRIVATE = "private address"

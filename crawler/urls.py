@@ -13,7 +13,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from crawler.attachments import ATTACHMENT_EXTENSIONS
 from crawler.cms import PAGING_PARAMS
-from parsing.urls import canonical_url  # noqa: F401  (the crawler's modules know it by this name)
 
 # links that are never documents: media, styles, scripts, archives we cannot read
 SKIPPED_EXTENSIONS = frozenset(

@@ -6,7 +6,8 @@ import datetime as dt
 
 from crawler.encoding import decode_html
 from crawler.extract import extract_page
-from crawler.urls import canonical_url, in_domains, is_trap
+from crawler.urls import in_domains, is_trap
+from parsing.urls import canonical_url
 
 URL = "http://www.example.gov.cn/xxgk/zfwj/index.html"
 

@@ -46,7 +46,6 @@ from crawler.store import PageLinks, Previous, create_tables, previous_documents
 from crawler.urls import (
     Scope,
     VolatileParams,
-    canonical_url,
     extension_of,
     is_attachment_url,
     is_skipped,
@@ -54,6 +53,7 @@ from crawler.urls import (
     url_pattern,
     url_section,
 )
+from parsing.urls import canonical_url
 from storage.db import load_snapshot, open_engine
 from storage.models import Document, FetchError
 
