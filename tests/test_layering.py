@@ -1,4 +1,4 @@
-"""Every import runs downward: fazhi (cli, jobs) → crawler, rules, reports → storage and county.
+"""Every import runs downward: fazhi (cli, jobs) → web → crawler, rules, reports → storage and county.
 
 Read from the source with ast, so that an import added inside a function counts too."""
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 REPOSITORY = Path(__file__).resolve().parents[1]
-PACKAGES = ("fazhi", "crawler", "rules", "reports", "storage", "county")
+PACKAGES = ("fazhi", "web", "crawler", "rules", "reports", "storage", "county")
 # what each package may import of the others; a package always imports itself
 ALLOWED = {
     "county": set(),
@@ -18,7 +18,9 @@ ALLOWED = {
     "crawler": {"storage", "county"},
     "rules": {"storage", "county"},
     "reports": {"storage", "county"},
-    "fazhi": {"crawler", "rules", "reports", "storage", "county"},
+    # `fazhi serve` shows what reports show, so it judges nothing itself
+    "web": {"reports", "storage", "county"},
+    "fazhi": {"web", "crawler", "rules", "reports", "storage", "county"},
 }
 # imports between packages on the same floor that are still to be moved below; none may be added
 SIDEWAYS = {
