@@ -173,3 +173,32 @@ def test_a_findings_history_shows_each_night_and_each_action(client):
     decided = BeautifulSoup(client.get("/finding", params=POWER_LIST).text, "html.parser")
     [action] = decided.select("table.actions tbody tr")
     assert "张审核" in action.get_text() and "未通过 → 确认" in action.get_text()
+
+
+def next_night(store, hit_sha: str) -> None:
+    """A third checked night: the same findings, the negative hit's page now hashing to hit_sha."""
+    from browser.report_store import _run, second_run_findings
+    from storage.db import store_snapshot
+
+    with session_factory(open_engine(store))() as session:
+        findings = second_run_findings(store_snapshot(session, b"page", f"{BASE}/bm/sfj/qzqd.html", "text/html"), None)
+        negative = next(f for f in findings if f.check == "negative-hits")
+        negative.evidence = [item | ({"sha256": hit_sha} if item["url"] == HIT else {}) for item in negative.evidence]
+        _run(session, dt.date(2021, 10, 1), findings)
+
+
+def test_a_decision_stays_on_the_next_night_and_reopens_when_the_page_changed(client, store):
+    next_night(store, "a" * 64)
+    login(client, "张审核", "review-pw")
+    post_review(client, "县政府", NEGATIVE, HIT, action="dismiss", reason="通报表扬，非负面")
+
+    next_night(store, "a" * 64)
+    assert item_verdicts(client) == ["待复核", "误报"]
+    next_night(store, "b" * 64)
+    assert item_verdicts(client) == ["待复核", "已变化，需重新复核"]
+
+
+def item_verdicts(client) -> list[str]:
+    """What each evidence item of the negative-hit finding stands at on the unit's page."""
+    finding = BeautifulSoup(client.get("/units/县政府").text, "html.parser").find(id="D1-negative-hits")
+    return [label.get_text() for label in finding.select(".item-verdict")]
