@@ -23,7 +23,9 @@ from reports.export_json import write_findings_json
 from reports.export_xlsx import write_findings_xlsx
 from reports.model import ReportData, build_report, indicator_label
 from reports.snapshots import SnapshotWriter
+from reports.verdicts import BUCKETS, bucket_counts, expired_waivers, reviews
 from storage.db import load_snapshot, run_findings
+from storage.review import all_verdicts
 from storage.statuses import LABELS, WORST_FIRST
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -80,7 +82,10 @@ def write_reports(session: Session, run_id: int, config: Config, out_dir: Path) 
     report = build_report(session, run_id, config)
     env = environment()
     snapshots = _copy_snapshots(report, SnapshotWriter(out_dir, partial(load_snapshot, session), env))
-    common = {"report": report, "snapshots": snapshots, "trend_chart": trend_chart(report.trend)}
+    night_reviews = reviews(report.findings, all_verdicts(session), report.run.as_of)
+    common = {"report": report, "snapshots": snapshots, "trend_chart": trend_chart(report.trend), "reviews": night_reviews,
+              "buckets": BUCKETS, "bucket_counts": bucket_counts(night_reviews.values()),
+              "expired": expired_waivers(night_reviews.values())}
     pages = {"index.html": "index.html", "indicators.html": "indicators.html", "units.html": "units.html"}
     for name, template in pages.items():
         _write(out_dir / name, env.get_template(template).render(root="", **common))

@@ -114,3 +114,27 @@ def test_every_finding_is_counted_once_apart_by_what_was_decided():
     ]
     counts = bucket_counts(reviews(findings, decided, NIGHT).values())
     assert counts == {"fail": 1, "waived": 1, "dismissed": 1, "pending": 1}
+
+
+def test_the_static_report_counts_the_nights_findings_apart_by_decision_and_lists_expired_waivers(tmp_path):
+    from bs4 import BeautifulSoup
+
+    from browser.report_store import CONFIG, build_store
+    from reports.model import unit_page_name
+    from reports.render import write_reports
+    from storage.review import add_verdict
+
+    session, _run1, run2 = build_store(tmp_path / "store.db")
+    add_verdict(session, Verdict(indicator="D1", check="negative-hits", unit="县政府", action="dismiss", reason="均为表扬通报",
+                                 finding_status="warn", user_name="张审核"))
+    add_verdict(session, Verdict(indicator="93", check="rule-of-law-report", unit="下汤镇", action="waive", reason="撤并",
+                                 finding_status="unknown", expires_on=dt.date(2021, 9, 15), user_name="张审核"))
+    write_reports(session, run2.id, CONFIG, tmp_path / "out")
+
+    index = BeautifulSoup((tmp_path / "out" / "index.html").read_text("utf-8"), "html.parser")
+    counts = {card.select_one(".what").get_text(): int(card.select_one(".num").get_text()) for card in index.select(".review-counts .card")}
+    gaps = sum(1 for f in run2.findings if f.status != "pass")
+    assert counts["误报"] == 1 and counts["已豁免"] == 0 and sum(counts.values()) == gaps
+    assert "豁免已过期（1）：下汤镇 第93项" in index.get_text()
+    unit = BeautifulSoup((tmp_path / "out" / unit_page_name("县政府")).read_text("utf-8"), "html.parser")
+    assert "复核：误报（张审核" in unit.find(id="D1-negative-hits").get_text()
