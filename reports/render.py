@@ -92,7 +92,7 @@ def write_reports(session: Session, run_id: int, config: Config, out_dir: Path) 
     unit_template = env.get_template("unit.html")
     for unit in report.units:
         _write(out_dir / unit.filename, unit_template.render(root="../", unit=unit, **common))
-    write_findings_json(out_dir / "findings.json", report.run, run_findings(session, run_id))
+    write_findings_json(out_dir / "findings.json", report.run, run_findings(session, run_id), night_reviews)
     write_findings_xlsx(out_dir / "findings.xlsx", report)
     return out_dir / "index.html"
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from reports.model import FindingView
-from storage.review import REVIEWER_ACTIONS, UNIT_ACTIONS, Verdict
+from storage.review import ACTIONS, REVIEWER_ACTIONS, UNIT_ACTIONS, Verdict
 
 # a finding's place in the counts, once verdicts are taken into account
 BUCKETS = {"fail": "未通过", "waived": "已豁免", "dismissed": "误报", "pending": "待复核"}
@@ -129,6 +129,40 @@ def expired_waivers(all_reviews: Iterable[Review]) -> list[Review]:
     """Findings whose waiver (on the finding or on one of its items) ran out: listed for the reviewers."""
     return [r for r in all_reviews
             if r.standing.state == "expired" or any(s.state == "expired" for s in r.items.values())]
+
+
+def review_entry(review: Review | None) -> dict | None:
+    """findings.json's `review` object: where the decisions leave the finding tonight."""
+    if review is None:
+        return None
+    return {
+        "bucket": review.bucket,
+        "label": review.bucket_label or None,
+        "state": review.standing.state,
+        "state_label": review.standing.label,
+        "verdict": verdict_entry(review.standing.verdict),
+        "overdue": review.overdue,
+        "items": [{"url": url, "state": item.state, "state_label": item.label, "verdict": verdict_entry(item.verdict)}
+                  for url, item in review.items.items()],
+        "answer": verdict_entry(review.answer),
+    }
+
+
+def verdict_entry(verdict: Verdict | None) -> dict | None:
+    if verdict is None:
+        return None
+    at = verdict.created_at.replace(tzinfo=dt.timezone.utc).isoformat() if verdict.created_at else None
+    return {
+        "action": verdict.action,
+        "action_label": ACTIONS[verdict.action],
+        "reason": verdict.reason or "",
+        "by": verdict.user_name,
+        "at": at,
+        "evidence_url": verdict.evidence_url,
+        "expires_on": verdict.expires_on.isoformat() if verdict.expires_on else None,
+        "due_on": verdict.due_on.isoformat() if verdict.due_on else None,
+        "fix_url": verdict.fix_url,
+    }
 
 
 def _latest(verdicts: Iterable[Verdict]) -> Verdict | None:

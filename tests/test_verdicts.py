@@ -138,3 +138,25 @@ def test_the_static_report_counts_the_nights_findings_apart_by_decision_and_list
     assert "豁免已过期（1）：下汤镇 第93项" in index.get_text()
     unit = BeautifulSoup((tmp_path / "out" / unit_page_name("县政府")).read_text("utf-8"), "html.parser")
     assert "复核：误报（张审核" in unit.find(id="D1-negative-hits").get_text()
+
+
+def test_findings_json_says_per_finding_what_was_decided(tmp_path):
+    import json
+
+    from browser.report_store import CONFIG, build_store
+    from reports.render import write_reports
+    from storage.review import add_verdict
+
+    session, _run1, run2 = build_store(tmp_path / "store.db")
+    add_verdict(session, Verdict(indicator="D1", check="negative-hits", unit="县政府", action="dismiss", reason="均为表扬通报",
+                                 finding_status="warn", user_name="张审核", created_at=dt.datetime(2021, 10, 1, 1, 30)))
+    write_reports(session, run2.id, CONFIG, tmp_path / "out")
+
+    entries = {(e["indicator"], e["unit"]): e["review"] for e in json.loads((tmp_path / "out" / "findings.json").read_text("utf-8"))["findings"]}
+    dismissed = entries[("D1", "县政府")]
+    assert (dismissed["bucket"], dismissed["label"], dismissed["state_label"]) == ("dismissed", "误报", "误报")
+    assert dismissed["verdict"] | {"reason": None} == {"action": "dismiss", "action_label": "误报", "reason": None, "by": "张审核",
+                                                       "at": "2021-10-01T01:30:00+00:00", "evidence_url": None,
+                                                       "expires_on": None, "due_on": None, "fix_url": None}
+    assert entries[("93", "县教育局")]["bucket"] == "pending" and entries[("93", "县教育局")]["verdict"] is None
+    assert entries[("7", "县教育局")]["bucket"] is None  # a passing finding has nothing to review
