@@ -158,6 +158,18 @@ def test_a_unit_user_sees_and_answers_only_its_own_unit(client, store):
     assert "已整改" in client.get("/units/县司法局").text
 
 
+@pytest.mark.parametrize(
+    ("fix_url", "message"),
+    [("", "须填写整改后发布的网址"), ("javascript:alert(1)", "须填写整改后发布的网址"),
+     ("http://169.254.169.254/latest/meta-data", "不在本县检查的网站之内")],
+)
+def test_a_fix_answer_needs_a_url_on_the_countys_own_sites(client, store, fix_url, message):
+    login(client, "司法局小李", "unit-pw")
+    refused = post_review(client, "县司法局", POWER_LIST, action="fixed", fix_url=fix_url)
+    assert refused.status_code == 400 and message in refused.text
+    assert verdicts(store) == []
+
+
 def form_fields_of_own_page(client) -> dict:
     return form_fields(client, "县司法局", POWER_LIST)
 
@@ -202,3 +214,18 @@ def item_verdicts(client) -> list[str]:
     """What each evidence item of the negative-hit finding stands at on the unit's page."""
     finding = BeautifulSoup(client.get("/units/县政府").text, "html.parser").find(id="D1-negative-hits")
     return [label.get_text() for label in finding.select(".item-verdict")]
+
+
+def test_a_units_waiver_request_waits_for_a_reviewer_who_grants_it(client, store):
+    login(client, "司法局小李", "unit-pw")
+    assert "须填写理由" in post_review(client, "县司法局", POWER_LIST, action="waiver_request", reason="").text
+    post_review(client, "县司法局", POWER_LIST, action="waiver_request", reason="本局2021年无行政处罚")
+    asked = BeautifulSoup(client.get("/units/县司法局").text, "html.parser").find(id="52-decision-publicity").get_text()
+    assert "单位答复：申请豁免" in asked and "本局2021年无行政处罚" in asked
+
+    client.post("/logout", data={"csrf": csrf_of(client.get("/units/县司法局").text)})
+    login(client, "张审核", "review-pw")
+    post_review(client, "县司法局", POWER_LIST, action="waive", reason="同意", expires_on="2021-12-31")
+    page = BeautifulSoup(client.get("/units/县司法局").text, "html.parser").find(id="52-decision-publicity").get_text()
+    assert "复核：已豁免" in page and "单位答复" not in page
+    assert [v.action for v in verdicts(store)] == ["waiver_request", "waive"]

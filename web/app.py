@@ -14,6 +14,7 @@ import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import chinese_calendar
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
@@ -226,7 +227,7 @@ def _review(context: Context, form) -> Response:
     _check_fresh(night.reviews[key], form)
     verdict = Verdict(indicator=key[0], check=key[1], unit=key[2], action=action, user_name=context.user.name,
                       reason=str(form.get("reason", "")).strip(), finding_status=finding.status, run_id=night.report.run.id)
-    _fill(verdict, finding, form, context.today())
+    _fill(verdict, finding, form, context.today(), context.config.crawl.allowed_domains)
     add_verdict(context.session, verdict)
     return RedirectResponse(f"/units/{key[2]}#{key[0]}-{key[1]}", status_code=303)
 
@@ -244,7 +245,7 @@ def _check_fresh(review: Review, form) -> None:
         raise Refused(409, "该问题已有更新的复核记录（或表单被重复提交），未作任何更改；请刷新页面后重试")
 
 
-def _fill(verdict: Verdict, finding: FindingView, form, today: dt.date) -> None:
+def _fill(verdict: Verdict, finding: FindingView, form, today: dt.date, domains: tuple[str, ...]) -> None:
     """The action's own fields, each checked; a Refused leaves the store unchanged."""
     if verdict.action in NEEDS_REASON and not verdict.reason:
         raise Refused(400, f"“{ACTIONS[verdict.action]}”须填写理由")
@@ -254,9 +255,17 @@ def _fill(verdict: Verdict, finding: FindingView, form, today: dt.date) -> None:
     if verdict.action == "due":
         verdict.due_on = chinese_calendar.find_workday(_workdays(str(form.get("workdays", ""))), today)
     if verdict.action == "fixed":
-        verdict.fix_url = safe_link(str(form.get("fix_url", "")))
-        if verdict.fix_url is None:
-            raise Refused(400, "“已整改”须填写整改后发布的网址（http 或 https）")
+        verdict.fix_url = _fix_url(str(form.get("fix_url", "")).strip(), domains)
+
+
+def _fix_url(url: str, domains: tuple[str, ...]) -> str:
+    if safe_link(url) is None:
+        raise Refused(400, "“已整改”须填写整改后发布的网址（http 或 https）")
+    host = (urlsplit(url).hostname or "").lower()
+    # the same rule as the configuration's own URLs: the nightly crawl never leaves these sites
+    if not any(host == domain or host.endswith("." + domain) for domain in domains):
+        raise Refused(400, f"网址 {url} 不在本县检查的网站之内（crawl.allowed_domains），夜间检查不会抓取它")
+    return url
 
 
 def _fill_evidence(verdict: Verdict, finding: FindingView, url: str) -> None:
