@@ -31,7 +31,19 @@ from reports.model import FindingView, ReportData, build_report, safe_link
 from reports.render import BEIJING, environment
 from reports.verdicts import BUCKETS, Review, bucket_counts, expired_waivers, reviews
 from storage.db import latest_run, open_engine, session_factory
-from storage.review import ACTIONS, REVIEWER, REVIEWER_ACTIONS, UNIT, UNIT_ACTIONS, Verdict, add_verdict, all_verdicts, find_user, finding_nights, verdicts_for
+from storage.review import (
+    ACTIONS,
+    REVIEWER,
+    REVIEWER_ACTIONS,
+    UNIT,
+    UNIT_ACTIONS,
+    Verdict,
+    add_verdict,
+    all_verdicts,
+    find_user,
+    finding_nights,
+    verdicts_for,
+)
 from web.users import may_see, password_matches
 
 TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
@@ -66,22 +78,20 @@ def beijing_today() -> dt.date:
 
 
 def create_app(config: Config, db_url: str, secret: str | None = None, today: Callable[[], dt.date] = beijing_today) -> Starlette:
-    sessions = session_factory(open_engine(db_url))
-    templates = _templates()
-    app = Starlette(
+    site = Site(session_factory(open_engine(db_url)), config, _templates(), today)
+    return Starlette(
         routes=[
-            Route("/login", _handler(_login_page, sessions, config, templates, today, login=False), methods=["GET"]),
-            Route("/login", _handler(_login, sessions, config, templates, today, login=False), methods=["POST"]),
-            Route("/logout", _handler(_logout, sessions, config, templates, today), methods=["POST"]),
-            Route("/", _handler(_overview, sessions, config, templates, today), methods=["GET"]),
-            Route("/units/{name:path}", _handler(_unit_page, sessions, config, templates, today), methods=["GET"]),
-            Route("/finding", _handler(_history_page, sessions, config, templates, today), methods=["GET"]),
-            Route("/review", _handler(_review, sessions, config, templates, today), methods=["POST"]),
+            Route("/login", site.endpoint(_login_page, login=False), methods=["GET"]),
+            Route("/login", site.endpoint(_login, login=False), methods=["POST"]),
+            Route("/logout", site.endpoint(_logout), methods=["POST"]),
+            Route("/", site.endpoint(_overview), methods=["GET"]),
+            Route("/units/{name:path}", site.endpoint(_unit_page), methods=["GET"]),
+            Route("/finding", site.endpoint(_history_page), methods=["GET"]),
+            Route("/review", site.endpoint(_review), methods=["POST"]),
         ],
         middleware=[Middleware(SessionMiddleware, secret_key=secret or secrets.token_hex(32), session_cookie="fazhi_session",
                                max_age=SESSION_SECONDS, same_site="strict", https_only=False)],
     )
-    return app
 
 
 def serve(config: Config, db_url: str, host: str, port: int) -> None:
@@ -106,22 +116,30 @@ class Context:
         return HTMLResponse(html, status_code=status, headers=_headers(self.templates))
 
 
-def _handler(view, sessions: sessionmaker, config: Config, templates: Environment, today, login: bool = True):
-    async def endpoint(request: Request) -> Response:
-        form = await request.form() if request.method == "POST" else None
-        with sessions() as session:
-            name = request.session.get("user")
-            user = find_user(session, name) if name else None
-            context = Context(request, session, config, templates, today, user)
-            try:
-                if login and user is None:
-                    return _to_login(context)
-                if form is not None:
-                    _check_csrf(request, form)
-                return view(context, form)
-            except Refused as refused:
-                return context.page("app_message.html", status=refused.status, message=str(refused))
-    return endpoint
+@dataclass
+class Site:
+    sessions: sessionmaker
+    config: Config
+    templates: Environment
+    today: Callable[[], dt.date]
+
+    def endpoint(self, view: Callable[[Context, object], Response], login: bool = True):
+        """The view behind the checks every request passes: a known user (unless login=False), a valid CSRF token."""
+        async def endpoint(request: Request) -> Response:
+            form = await request.form() if request.method == "POST" else None
+            with self.sessions() as session:
+                name = request.session.get("user")
+                context = Context(request, session, self.config, self.templates, self.today,
+                                  find_user(session, name) if name else None)
+                try:
+                    if login and context.user is None:
+                        return _to_login(context)
+                    if form is not None:
+                        _check_csrf(request, form)
+                    return view(context, form)
+                except Refused as refused:
+                    return context.page("app_message.html", status=refused.status, message=str(refused))
+        return endpoint
 
 
 def _to_login(context: Context) -> Response:
