@@ -120,6 +120,22 @@ def reviews(findings: Iterable[FindingView], verdicts: Iterable[Verdict], as_of:
     return {f.key: review_of(f, by_key.get(f.key, ()), as_of) for f in findings}
 
 
+def fix_note(review: Review, run_started: dt.datetime, crawled: set[str]) -> str | None:
+    """Whether the night counted the address a unit gave with 已整改; None when there is no such answer."""
+    answer = review.answer
+    if answer is None or answer.action != "fixed":
+        return None
+    if answer.created_at and answer.created_at > run_started:
+        return "答复晚于本次检查，下一次检查时判断"
+    if answer.fix_url not in crawled:
+        return "本次检查未抓取到该网址，请确认它能从本县网站的栏目中找到"
+    return "本次检查已抓取该网址，但仍未通过：请对照整改要求补齐内容"
+
+
+def fix_urls(all_reviews: Iterable[Review]) -> set[str]:
+    return {r.answer.fix_url for r in all_reviews if r.answer is not None and r.answer.fix_url}
+
+
 def bucket_counts(all_reviews: Iterable[Review]) -> Counter:
     counts = Counter(r.bucket for r in all_reviews if r.bucket)
     return Counter({bucket: counts[bucket] for bucket in BUCKETS})

@@ -13,7 +13,7 @@ import datetime as dt
 from sqlalchemy import Date, DateTime, Index, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from storage.models import Base, Finding, Run, utcnow
+from storage.models import Base, Document, Finding, Run, utcnow
 
 REVIEWER = "reviewer"
 UNIT = "unit"
@@ -100,3 +100,11 @@ def finding_nights(session: Session, key: tuple[str, str, str]) -> list[tuple[Ru
         .order_by(Run.id)
     )
     return [(run, finding) for run, finding in session.execute(query)]
+
+
+def crawled_among(session: Session, run_id: int, urls: set[str]) -> set[str]:
+    """Which of these URLs the run fetched (a unit's 已整改 address, say)."""
+    if not urls:
+        return set()
+    query = select(Document.url).where(Document.run_id == run_id, Document.url.in_(sorted(urls)))
+    return set(session.scalars(query))

@@ -155,7 +155,8 @@ def test_a_unit_user_sees_and_answers_only_its_own_unit(client, store):
     assert fixed.status_code == 303
     [answer] = verdicts(store)
     assert (answer.action, answer.fix_url, answer.user_name) == ("fixed", f"{BASE}/bm/sfj/cf/2-new.html", "司法局小李")
-    assert "已整改" in client.get("/units/县司法局").text
+    answered = BeautifulSoup(client.get("/units/县司法局").text, "html.parser").find(id="52-decision-publicity").get_text()
+    assert "单位答复：已整改（司法局小李" in answered and "答复晚于本次检查，下一次检查时判断" in answered
 
 
 @pytest.mark.parametrize(

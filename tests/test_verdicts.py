@@ -160,3 +160,44 @@ def test_findings_json_says_per_finding_what_was_decided(tmp_path):
                                                        "expires_on": None, "due_on": None, "fix_url": None}
     assert entries[("93", "县教育局")]["bucket"] == "pending" and entries[("93", "县教育局")]["verdict"] is None
     assert entries[("7", "县教育局")]["bucket"] is None  # a passing finding has nothing to review
+
+
+def test_a_fix_answer_says_whether_the_night_counted_its_address():
+    from reports.verdicts import fix_note
+
+    gap = finding(status="fail", indicator="7", check="power-list", unit="县司法局", hits=())
+    fixed = verdict("fixed", of=gap, status="fail", fix_url="http://gov.test/sfj/qzqd.html")
+    review = review_of(gap, [fixed], NIGHT)
+    before, after = fixed.created_at - dt.timedelta(hours=1), fixed.created_at + dt.timedelta(hours=1)
+
+    assert fix_note(review, before, {"http://gov.test/sfj/qzqd.html"}) == "答复晚于本次检查，下一次检查时判断"
+    assert fix_note(review, after, set()).startswith("本次检查未抓取到该网址")
+    assert fix_note(review, after, {"http://gov.test/sfj/qzqd.html"}).startswith("本次检查已抓取该网址，但仍未通过")
+    assert fix_note(review_of(gap, [], NIGHT), after, set()) is None
+
+
+def test_the_static_report_says_whether_the_night_crawled_a_fix_address(tmp_path):
+    from bs4 import BeautifulSoup
+
+    from browser.report_store import BASE, CONFIG, build_store
+    from reports.model import unit_page_name
+    from reports.render import write_reports
+    from storage.review import add_verdict
+
+    session, _run1, run2 = build_store(tmp_path / "store.db")
+    add_verdict(session, Verdict(indicator="93", check="rule-of-law-report", unit="县教育局", action="fixed", reason="",
+                                 fix_url=f"{BASE}/bm/jyj/nb2020-new.html", finding_status="fail", user_name="教育局小王",
+                                 created_at=dt.datetime(2021, 9, 15, 2)))
+    write_reports(session, run2.id, CONFIG, tmp_path / "out")
+
+    unit = BeautifulSoup((tmp_path / "out" / unit_page_name("县教育局")).read_text("utf-8"), "html.parser")
+    answer = unit.find(id="93-rule-of-law-report").select_one(".answer").get_text()
+    assert "已整改（教育局小王" in answer and f"{BASE}/bm/jyj/nb2020-new.html" in answer
+    assert "本次检查未抓取到该网址" in answer
+    from storage.models import Document
+
+    session.add(Document(run_id=run2.id, url=f"{BASE}/bm/jyj/nb2020-new.html", kind="page", http_status=200))
+    session.commit()
+    write_reports(session, run2.id, CONFIG, tmp_path / "again")
+    unit = BeautifulSoup((tmp_path / "again" / unit_page_name("县教育局")).read_text("utf-8"), "html.parser")
+    assert "本次检查已抓取该网址，但仍未通过" in unit.find(id="93-rule-of-law-report").select_one(".answer").get_text()

@@ -28,7 +28,7 @@ from starlette.routing import Route
 
 from county.config import Config
 from reports.model import FindingView, ReportData, build_report, safe_link
-from reports.render import BEIJING, environment
+from reports.render import BEIJING, environment, fix_notes
 from reports.verdicts import BUCKETS, Review, bucket_counts, expired_waivers, reviews
 from storage.db import latest_run, open_engine, session_factory
 from storage.review import (
@@ -210,6 +210,7 @@ def _unit_page(context: Context, _form) -> Response:
     unit_reviews = [night.reviews[f.key] for f in unit.findings]
     return context.page("app_unit.html", report=night.report, unit=unit, reviews=night.reviews, buckets=BUCKETS,
                         bucket_counts=bucket_counts(unit_reviews), actions=_actions_for(context.user), action_labels=ACTIONS,
+                        fix_notes=fix_notes(context.session, night.report.run, night.reviews),
                         latest=_latest_ids(unit_reviews))
 
 
