@@ -10,8 +10,8 @@ import pytest
 from bs4 import BeautifulSoup
 from starlette.testclient import TestClient
 
-from browser.report_store import BASE, CONFIG, build_store
-from storage.db import open_engine, session_factory
+from browser.report_store import BASE, CONFIG, _run, build_store, second_run_findings
+from storage.db import open_engine, session_factory, store_snapshot
 from storage.review import all_verdicts
 from web.app import SESSION_SECONDS, create_app
 from web.users import add_user
@@ -190,8 +190,6 @@ def test_a_findings_history_shows_each_night_and_each_action(client):
 
 def next_night(store, hit_sha: str) -> None:
     """A third checked night: the same findings, the negative hit's page now hashing to hit_sha."""
-    from browser.report_store import _run, second_run_findings
-    from storage.db import store_snapshot
 
     with session_factory(open_engine(store))() as session:
         findings = second_run_findings(store_snapshot(session, b"page", f"{BASE}/bm/sfj/qzqd.html", "text/html"), None)

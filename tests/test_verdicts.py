@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
-from reports.model import EvidenceView, FindingView
-from reports.verdicts import bucket_counts, expired_waivers, review_of, reviews
-from storage.review import Verdict
+from bs4 import BeautifulSoup
+
+from browser.report_store import BASE, CONFIG, build_store
+from reports.model import EvidenceView, FindingView, unit_page_name
+from reports.render import write_reports
+from reports.verdicts import bucket_counts, expired_waivers, fix_note, review_of, reviews
+from storage.models import Document
+from storage.review import Verdict, add_verdict
 
 NIGHT = dt.date(2021, 9, 30)
 HIT_A = "http://gov.test/xw/1.html"
@@ -117,13 +123,6 @@ def test_every_finding_is_counted_once_apart_by_what_was_decided():
 
 
 def test_the_static_report_counts_the_nights_findings_apart_by_decision_and_lists_expired_waivers(tmp_path):
-    from bs4 import BeautifulSoup
-
-    from browser.report_store import CONFIG, build_store
-    from reports.model import unit_page_name
-    from reports.render import write_reports
-    from storage.review import add_verdict
-
     session, _run1, run2 = build_store(tmp_path / "store.db")
     add_verdict(session, Verdict(indicator="D1", check="negative-hits", unit="县政府", action="dismiss", reason="均为表扬通报",
                                  finding_status="warn", user_name="张审核"))
@@ -141,12 +140,6 @@ def test_the_static_report_counts_the_nights_findings_apart_by_decision_and_list
 
 
 def test_findings_json_says_per_finding_what_was_decided(tmp_path):
-    import json
-
-    from browser.report_store import CONFIG, build_store
-    from reports.render import write_reports
-    from storage.review import add_verdict
-
     session, _run1, run2 = build_store(tmp_path / "store.db")
     add_verdict(session, Verdict(indicator="D1", check="negative-hits", unit="县政府", action="dismiss", reason="均为表扬通报",
                                  finding_status="warn", user_name="张审核", created_at=dt.datetime(2021, 10, 1, 1, 30)))
@@ -163,7 +156,6 @@ def test_findings_json_says_per_finding_what_was_decided(tmp_path):
 
 
 def test_a_fix_answer_says_whether_the_night_counted_its_address():
-    from reports.verdicts import fix_note
 
     gap = finding(status="fail", indicator="7", check="power-list", unit="县司法局", hits=())
     fixed = verdict("fixed", of=gap, status="fail", fix_url="http://gov.test/sfj/qzqd.html")
@@ -177,13 +169,6 @@ def test_a_fix_answer_says_whether_the_night_counted_its_address():
 
 
 def test_the_static_report_says_whether_the_night_crawled_a_fix_address(tmp_path):
-    from bs4 import BeautifulSoup
-
-    from browser.report_store import BASE, CONFIG, build_store
-    from reports.model import unit_page_name
-    from reports.render import write_reports
-    from storage.review import add_verdict
-
     session, _run1, run2 = build_store(tmp_path / "store.db")
     add_verdict(session, Verdict(indicator="93", check="rule-of-law-report", unit="县教育局", action="fixed", reason="",
                                  fix_url=f"{BASE}/bm/jyj/nb2020-new.html", finding_status="fail", user_name="教育局小王",
@@ -194,7 +179,6 @@ def test_the_static_report_says_whether_the_night_crawled_a_fix_address(tmp_path
     answer = unit.find(id="93-rule-of-law-report").select_one(".answer").get_text()
     assert "已整改（教育局小王" in answer and f"{BASE}/bm/jyj/nb2020-new.html" in answer
     assert "本次检查未抓取到该网址" in answer
-    from storage.models import Document
 
     session.add(Document(run_id=run2.id, url=f"{BASE}/bm/jyj/nb2020-new.html", kind="page", http_status=200))
     session.commit()
