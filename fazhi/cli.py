@@ -88,7 +88,33 @@ def _parser() -> argparse.ArgumentParser:
 
     catalog = commands.add_parser("catalog", help="列出全部 99 项指标、任务类型、是否自动检查和责任单位")
     catalog.set_defaults(handler=_catalog)
+
+    _user_commands(commands)
+    serve = commands.add_parser("serve", help="在浏览器中查看报告并复核（确认、误报、豁免、限期整改）")
+    _config_args(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，仅本机可访问）")
+    serve.add_argument("--port", type=int, default=8080, help="端口（默认 8080）")
+    serve.set_defaults(handler=_serve)
     return parser
+
+
+def _user_commands(commands) -> None:
+    user = commands.add_parser("user", help="管理 fazhi serve 的用户（复核人员、单位用户）")
+    actions = user.add_subparsers(required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="添加用户；密码从终端读入（非终端时读标准输入的第一行）")
+    add.add_argument("name", help="用户名")
+    add.add_argument("--role", required=True, choices=("reviewer", "unit"), help="reviewer 复核人员；unit 单位用户")
+    add.add_argument("--unit", help="单位用户所属单位（须与配置中的单位名一致，并用 --config 指定配置）")
+    add.add_argument("--config", type=Path, help="县的配置文件（TOML），--unit 时必需")
+    add.add_argument("--db", default=DEFAULT_DB_URL, help=f"SQLAlchemy 数据库 URL（默认 {DEFAULT_DB_URL}）")
+    add.set_defaults(handler=_user_add)
+    passwd = actions.add_parser("passwd", help="修改用户密码")
+    passwd.add_argument("name", help="用户名")
+    passwd.add_argument("--db", default=DEFAULT_DB_URL, help=f"SQLAlchemy 数据库 URL（默认 {DEFAULT_DB_URL}）")
+    passwd.set_defaults(handler=_user_passwd)
+    listing = actions.add_parser("list", help="列出用户：用户名、角色、所属单位")
+    listing.add_argument("--db", default=DEFAULT_DB_URL, help=f"SQLAlchemy 数据库 URL（默认 {DEFAULT_DB_URL}）")
+    listing.set_defaults(handler=_user_list)
 
 
 def _config_args(parser: argparse.ArgumentParser) -> None:
@@ -131,6 +157,69 @@ def _completeness_status(db_url: str, run_id: int | None = None) -> int:
         return 0
     print(f"fazhi: 本次抓取不完整（{reason}），报告已生成但缺失项无法判断", file=sys.stderr)
     return EXIT_INCOMPLETE
+
+
+def _user_add(args) -> int:
+    from web.users import UserError, add_user
+
+    units = {unit.name for unit in load_config(args.config).units} if args.config else None
+    try:
+        with _store_session(args.db) as session:
+            add_user(session, args.name, args.role, args.unit, _read_password(), units)
+    except UserError as error:
+        print(f"fazhi: {error}", file=sys.stderr)
+        return 2
+    print(f"已添加用户 {args.name}")
+    return 0
+
+
+def _user_passwd(args) -> int:
+    from web.users import UserError, set_password
+
+    try:
+        with _store_session(args.db) as session:
+            set_password(session, args.name, _read_password())
+    except UserError as error:
+        print(f"fazhi: {error}", file=sys.stderr)
+        return 2
+    print(f"已修改用户 {args.name} 的密码")
+    return 0
+
+
+def _user_list(args) -> int:
+    from web.users import user_lines
+
+    with _store_session(args.db) as session:
+        for line in user_lines(session):
+            print(line)
+    return 0
+
+
+def _store_session(db_url: str):
+    from storage.db import open_engine, session_factory
+
+    return session_factory(open_engine(db_url))()
+
+
+def _read_password() -> str:
+    """From the terminal, typed twice; from a pipe (scripts, tests), its first line."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    from web.users import UserError
+
+    password = getpass.getpass("密码：")
+    if getpass.getpass("再次输入密码：") != password:
+        raise UserError("两次输入的密码不一致")
+    return password
+
+
+def _serve(args) -> int:
+    from web.app import serve
+
+    serve(load_config(args.config), args.db, args.host, args.port)
+    return 0
 
 
 def _demo(args) -> int:

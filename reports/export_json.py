@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from reports.verdicts import Review, review_entry
 from storage.models import Finding, Run
 from storage.statuses import INCOMPLETE
 
@@ -45,7 +46,7 @@ def _evidence(item: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
-def finding_entry(finding: Finding) -> dict[str, Any]:
+def finding_entry(finding: Finding, review: Review | None = None) -> dict[str, Any]:
     return {
         "indicator": finding.indicator,
         "check": finding.check,
@@ -54,14 +55,17 @@ def finding_entry(finding: Finding) -> dict[str, Any]:
         "message": finding.message or "",
         "responsible": list(finding.responsible or []),
         "evidence": [_evidence(item) for item in finding.evidence or [] if isinstance(item, dict)],
+        # added to INTERFACE.md's keys: what people decided about the finding (README, "findings.json")
+        "review": review_entry(review),
     }
 
 
-def findings_document(run: Run, findings: Iterable[Finding]) -> dict[str, Any]:
-    return {"run": run_summary(run), "findings": [finding_entry(f) for f in findings]}
+def findings_document(run: Run, findings: Iterable[Finding], reviews: Mapping[tuple, Review]) -> dict[str, Any]:
+    entries = [finding_entry(f, reviews.get((f.indicator, f.check, f.unit))) for f in findings]
+    return {"run": run_summary(run), "findings": entries}
 
 
-def write_findings_json(path: Path, run: Run, findings: Iterable[Finding]) -> Path:
-    text = json.dumps(findings_document(run, findings), ensure_ascii=False, indent=2)
+def write_findings_json(path: Path, run: Run, findings: Iterable[Finding], reviews: Mapping[tuple, Review] | None = None) -> Path:
+    text = json.dumps(findings_document(run, findings, reviews or {}), ensure_ascii=False, indent=2)
     path.write_text(text + "\n", encoding="utf-8")
     return path

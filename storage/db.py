@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, exc, inspect, o
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage import review  # noqa: F401 - its tables are part of Base.metadata, so a new store has them
 from storage.models import Base, Document, FetchError, Finding, Run, Snapshot, utcnow
 
 DEFAULT_DB_URL = "sqlite:///fazhi.db"

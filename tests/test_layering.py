@@ -1,4 +1,4 @@
-"""Every import runs downward: fazhi (cli, jobs) → crawler, rules, reports → storage and county → parsing.
+"""Every import runs downward: fazhi (cli, jobs) → web → crawler, rules, reports → storage and county → parsing.
 
 Read from the source with ast, so that an import added inside a function counts too."""
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 REPOSITORY = Path(__file__).resolve().parents[1]
-PACKAGES = ("fazhi", "crawler", "rules", "reports", "storage", "county", "parsing")
+PACKAGES = ("fazhi", "web", "crawler", "rules", "reports", "storage", "county", "parsing")
 # what each package may import of the others; a package always imports itself
 ALLOWED = {
     "parsing": set(),
@@ -19,7 +19,9 @@ ALLOWED = {
     "crawler": {"storage", "county", "parsing"},
     "rules": {"storage", "county", "parsing"},
     "reports": {"storage", "county", "parsing"},
-    "fazhi": {"crawler", "rules", "reports", "storage", "county", "parsing"},
+    # `fazhi serve` shows what reports show, so it judges nothing itself
+    "web": {"reports", "storage", "county", "parsing"},
+    "fazhi": {"web", "crawler", "rules", "reports", "storage", "county", "parsing"},
 }
 # imports between packages on the same floor that are still to be moved below; none may be added
 SIDEWAYS: set[tuple[str, str]] = set()

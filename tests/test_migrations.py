@@ -62,7 +62,7 @@ def test_a_pre_alembic_sqlite_store_is_upgraded_and_keeps_its_rows(tmp_path):
 
     assert_night_kept(url)
     with create_engine(url).connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0003_finding_titles"
+        assert MigrationContext.configure(connection).get_current_revision() == "0004_review"
         assert "extractor_version" in {column["name"] for column in inspect(connection).get_columns("documents")}
 
 
@@ -70,7 +70,7 @@ def test_a_new_store_is_made_at_the_newest_revision(tmp_path):
     url = f"sqlite:///{tmp_path / 'new.db'}"
     open_engine(url).dispose()
     with create_engine(url).connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0003_finding_titles"
+        assert MigrationContext.configure(connection).get_current_revision() == "0004_review"
         assert set(inspect(connection).get_table_names()) >= {"runs", "documents", "fetch_errors", "findings", "snapshots"}
 
 
@@ -103,3 +103,41 @@ def test_a_store_from_a_newer_fazhi_is_refused_with_one_line(tmp_path):
         open_engine(url)
     assert str(refused.value).startswith("无法打开数据库") and "0099_future" in str(refused.value)
     assert "\n" not in str(refused.value)
+
+
+def store_at_0003(url: str) -> None:
+    """A store as the fazhi before the review loop made it, with one judged night."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0003_finding_titles")
+        connection.execute(text(
+            "INSERT INTO runs (id, county, started_at, status, start_urls, pages, attachments, fetch_errors) "
+            "VALUES (1, '测试县', '2021-09-29 20:00:00', 'checked', '[]', 1, 0, 0)"
+        ))
+        connection.execute(text(
+            "INSERT INTO findings (run_id, indicator, \"check\", unit, status, message, responsible, evidence) "
+            "VALUES (1, '7', 'power-list', '县司法局', 'fail', '未找到权责清单', '[]', '[]')"
+        ))
+    engine.dispose()
+
+
+def test_a_store_before_the_review_loop_gains_users_and_verdicts_that_outlive_its_runs(tmp_path):
+    from storage.review import User, Verdict, all_verdicts, find_user
+
+    url = f"sqlite:///{tmp_path / 'before-review.db'}"
+    store_at_0003(url)
+
+    with session_factory(open_engine(url))() as session:
+        session.add(User(name="张审核", role="reviewer", password_hash="x"))
+        session.add(Verdict(indicator="7", check="power-list", unit="县司法局", action="dismiss", reason="已在政务公开专栏发布",
+                            finding_status="fail", run_id=1, user_name="张审核"))
+        session.commit()
+        session.delete(session.get(Run, 1))  # pruning the night the verdict was given on
+        session.commit()
+        assert [v.reason for v in all_verdicts(session)] == ["已在政务公开专栏发布"]
+        assert find_user(session, "张审核").role == "reviewer"
+    with create_engine(url).connect() as connection:
+        assert MigrationContext.configure(connection).get_current_revision() == "0004_review"

@@ -16,7 +16,7 @@ RUN_KEYS = {"id": int, "as_of": str, "started_at": str, "finished_at": str,
             "pages": int, "attachments": int, "fetch_errors": int,
             "complete": bool, "incomplete_reason": (str, type(None))}
 FINDING_KEYS = {"indicator": str, "check": str, "unit": str, "status": str, "message": str,
-                "responsible": list, "evidence": list}
+                "responsible": list, "evidence": list, "review": dict}
 EVIDENCE_KEYS = {"url": str, "title": str, "published": (str, type(None)), "note": str}
 
 
