@@ -93,7 +93,7 @@ class TreeRss(threading.Thread):
 
     def run(self) -> None:
         while not self._done.wait(0.05):
-            sizes = {pid: _rss_kb(pid) for pid in _descendants(os.getpid())}
+            sizes = {pid: _rss_kb(pid) for pid in descendants(os.getpid())}
             self.peak = max(self.peak, sum(sizes.values()))
             for pid, size in sizes.items():
                 if b"crawler.extract_worker" in _cmdline(pid):
@@ -106,7 +106,7 @@ class TreeRss(threading.Thread):
         self.join()
 
 
-def _descendants(root: int) -> list[int]:
+def descendants(root: int) -> list[int]:
     parents = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():

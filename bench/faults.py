@@ -57,7 +57,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
 
-from bench.bombs import bomb_routes  # noqa: E402
+from bench.bombs import bomb_routes, descendants  # noqa: E402
 from bench.portal import SyntheticPortal  # noqa: E402
 from bench.traps import PER_PAGE, REAL_LIST_PAGES, TRAP_LIST_PAGES, TrapPortal  # noqa: E402
 from crawler.runner import crawl  # noqa: E402
@@ -392,7 +392,7 @@ class TreeMemory(threading.Thread):
 
     def run(self) -> None:
         while not self._done.wait(0.05):
-            tree = [self.root, *_descendants(self.root)]
+            tree = [self.root, *descendants(self.root)]
             sizes = {pid: _memory_kb(pid) for pid in tree}
             self._keep("rss", sum(rss for rss, _pss in sizes.values()))
             self._keep("pss", sum(pss for _rss, pss in sizes.values()))
@@ -407,23 +407,6 @@ class TreeMemory(threading.Thread):
 
     def _keep(self, figure: str, kb: int) -> None:
         self.peak[figure] = max(self.peak[figure], kb)
-
-
-def _descendants(root: int) -> list[int]:
-    parents = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                parents[int(entry)] = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    found, frontier = [], [root]
-    while frontier:
-        parent = frontier.pop()
-        children = [pid for pid, ppid in parents.items() if ppid == parent]
-        found += children
-        frontier += children
-    return found
 
 
 def _memory_kb(pid: int) -> tuple[int, int]:
