@@ -208,7 +208,7 @@ def _apply_fetch_errors(result: Result, check_class, ctx: CheckContext) -> Resul
         return _unknown(result, _but(result.message, f"第 {sighting.run_id} 次检查（数据截至 {_day(sighting.as_of)}）曾在 {sighting.url} 找到，"
                                      f"本次 {sighting.unreachable} 抓取失败（{sighting.reason}），无法确认是否已撤下。请确认该页面能正常打开"))
     errors = ctx.unit_errors(result.unit)
-    if result.absence and result.status in ("fail", "warn") and errors:
+    if errors and _hidden_by_errors(result, check_class):
         return _unknown(result, _but(result.message, f"该单位有页面抓取失败（{_urls(errors)}），无法确认是否缺失。"
                                      "请确认这些页面能正常打开，下次检查会重新判断"))
     if ctx.completeness.complete:
@@ -218,6 +218,15 @@ def _apply_fetch_errors(result: Result, check_class, ctx: CheckContext) -> Resul
     if result.status == "pass" and issubclass(check_class, NegativeHitCheck):
         return _unknown(result, _but(result.message, f"本次抓取不完整（{ctx.completeness.reason}），未读到的页面中可能有，无法判断"))
     return result
+
+
+def _hidden_by_errors(result: Result, check_class) -> bool:
+    """CHECKS.md: a unit whose pages had fetch errors has every per-unit fail unknown (a report
+    found late may have an on-time copy behind the page that failed), and any finding unknown
+    that says something is missing."""
+    if check_class.scope == "per_unit" and result.status == "fail":
+        return True
+    return result.absence and result.status in ("fail", "warn")
 
 
 def _sighting_of_missing(result: Result, ctx: CheckContext) -> Sighting | None:
