@@ -7,25 +7,20 @@ crawl nobody records must not go on fetching the county's site.
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import pickle
-import signal
 import sys
-import threading
-import time
 import traceback
 
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
-WATCHDOG_INTERVAL = 1.0
+from crawler.signals import die_with_parent
 
 
 def main(result_fd: int) -> int:
     outcome = {"finish_reason": None, "error": None}
     try:
         job = pickle.loads(sys.stdin.buffer.read())
-        _die_with_parent(job["parent_pid"])
+        die_with_parent(job["parent_pid"])
 
         from scrapy.crawler import CrawlerProcess
 
@@ -49,23 +44,6 @@ def main(result_fd: int) -> int:
     with os.fdopen(result_fd, "w") as result:
         result.write(json.dumps(outcome))
     return 0 if outcome["finish_reason"] else 1
-
-
-def _die_with_parent(parent_pid: int) -> None:
-    """The kernel kills this process when its parent dies (Linux); elsewhere, or should
-    that fail, a watchdog notices the parent is gone within a second."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass  # not Linux: the watchdog alone
-    threading.Thread(target=_watch_parent, args=(parent_pid,), name="parent-watchdog", daemon=True).start()
-
-
-def _watch_parent(parent_pid: int) -> None:
-    # checked once before the first sleep: the parent may have died before prctl took effect
-    while os.getppid() == parent_pid:
-        time.sleep(WATCHDOG_INTERVAL)
-    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _skip_unshown_records(level: str) -> None:

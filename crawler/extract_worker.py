@@ -10,10 +10,8 @@ lives for the whole crawl, so an ordinary attachment costs one round trip over a
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import os
 import resource
-import signal
 import subprocess
 import sys
 import threading
@@ -23,6 +21,7 @@ from multiprocessing.connection import Connection
 
 from crawler.attachments import MAX_UNPACKED, Extracted, extract_attachment
 from crawler.items import DocumentItem
+from crawler.signals import kill_when_parent_dies
 
 MB = 1024 * 1024
 # the crawl itself needs the other core, and a second worker at its memory cap would take the
@@ -47,7 +46,9 @@ class Limits:
 
 def serve(requests: Connection, replies: Connection, limits: Limits) -> None:
     """The worker process: extracts one attachment per message until the crawl closes the pipe."""
-    _die_with_parent()
+    # a worker deep in a hostile file would otherwise outlive a crawl that was killed; no
+    # watchdog thread here: its malloc arena would count against the worker's memory cap
+    kill_when_parent_dies()
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
     while True:
         try:
@@ -63,11 +64,6 @@ def serve(requests: Connection, replies: Connection, limits: Limits) -> None:
         replies.send((extracted, retiring))
         if retiring:
             return
-
-
-def _die_with_parent() -> None:
-    # a worker deep in a hostile file would otherwise outlive a crawl that was killed
-    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 class Worker:

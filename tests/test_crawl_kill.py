@@ -208,7 +208,7 @@ def test_a_hard_kill_after_a_clean_stop_does_not_resume_from_the_stale_queue(por
 def test_a_crawler_child_whose_parent_died_before_it_was_watched_ends_itself():
     # the parent can die between spawning the child and the child's prctl; the watchdog catches that
     started = subprocess.run(
-        [sys.executable, "-c", "import time; from crawler.child import _die_with_parent; _die_with_parent(1); time.sleep(60)"],
+        [sys.executable, "-c", "import time; from crawler.signals import die_with_parent; die_with_parent(1); time.sleep(60)"],
         timeout=60,
     )
     assert started.returncode == -signal.SIGKILL
