@@ -111,11 +111,21 @@ def main(argv: list[str]) -> None:
     labels = load_labels()
     heldout = {name: want for name, want in labels.items() if want.get("heldout")}
     tuned = {name: want for name, want in labels.items() if not want.get("heldout")}
+    best_peer: dict[str, tuple[float, str]] = {}
     for peer, reader in installed_peers().items():
         for pages, subset in (("tuned", tuned), ("held-out", heldout)):
-            print(line(peer, pages, len(subset), score(reader, subset, verbose)))
+            scores = score(reader, subset, verbose)
+            print(line(peer, pages, len(subset), scores))
+            if scores.get("published", -1) > best_peer.get(pages, (-1, ""))[0]:
+                best_peer[pages] = (scores["published"], peer)
     for pages, subset in (("tuned", tuned), ("held-out", heldout)):
-        print(line("fazhi", pages, len(subset), score(fazhi, subset, verbose)))
+        scores = score(fazhi, subset, verbose)
+        print(line("fazhi", pages, len(subset), scores))
+        if pages in best_peer:
+            # the bar: on dates fazhi is never below the best peer on the same pages
+            value, peer = best_peer[pages]
+            verdict = "ok" if scores.get("published", 0) >= value else "BELOW"
+            print(f"{'vs peers':12} {pages:9} published: fazhi {scores.get('published', 0):.2f}, best peer {peer} {value:.2f} ({verdict})")
     print(line("fazhi", "all", len(labels), score(fazhi, labels, verbose)))
 
 

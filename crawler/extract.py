@@ -22,7 +22,7 @@ from parsing.dates import find_dates, last_date, parse_date
 # Bump whenever what extract_page or crawler.attachments.extract_attachment reads changes:
 # a re-crawl then re-reads unchanged pages from their stored bytes instead of copying
 # what an older extractor made of them.
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 3
 
 CJK = r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
@@ -37,9 +37,10 @@ _SKIP = frozenset(("script", "style", "noscript", "template", "iframe", "object"
 
 # labels of the 信息公开 index table and of article headers (label：value)
 FIELD_LABELS = (
-    "信息索引号", "索引号", "发布机构", "发文机构", "发文机关", "文件编号", "发文单位", "公开机构", "发布单位", "发文字号", "发文号", "文号",
-    "成文日期", "成文时间", "发文日期", "发布日期", "发布时间", "公开日期", "生成日期", "生效日期", "实施日期",
-    "废止日期", "有效性", "时效", "主题分类", "主题词", "体裁分类", "组配分类", "服务对象分类", "信息分类",
+    "信息索引号", "索引号", "发布机构", "发文机构", "发文机关", "发布机关", "文件编号", "发文单位", "发文部门", "发布部门", "公开机构",
+    "发布单位", "发文字号", "发文号", "文号", "成文日期", "成文时间", "发文日期", "印发日期", "发布日期", "发布时间", "公开日期", "公开时间",
+    "生成日期", "生效日期", "实施日期", "施行日期", "废止日期", "失效日期", "有效性", "时效性", "时效", "效力状态", "主题分类", "主题词",
+    "体裁分类", "组配分类", "服务对象分类", "信息分类", "内容分类", "信息类别", "文件类型",
     "公开方式", "公开范围", "公开形式", "公开时限", "信息来源", "文章来源", "来源", "作者", "责任编辑",
     "关键词", "信息名称", "标题", "名称", "公告时间", "公告日期", "更新时间", "发稿时间", "上传时间", "日期",
     "时间", "发布", "发布者", "发布人", "编辑", "审核", "录入", "供稿", "所属机构", "所属主题", "文种", "有效性状态", "统一编号", "登记号",
@@ -47,15 +48,15 @@ FIELD_LABELS = (
 )
 # labels that end the previous value but are not worth keeping
 _COUNTER_LABELS = frozenset(("浏览次数", "点击数", "访问量", "字体大小", "字号"))
-_LABELS = "|".join(sorted(FIELD_LABELS, key=len, reverse=True))
+# templates space labels out to align them: 索 引 号：, 标　　题：
+_LABELS = "|".join(" ?".join(label) for label in sorted(FIELD_LABELS, key=len, reverse=True))
 # a label is a word of its own: 日期 inside 处罚决定日期 is the decision's date, not the page's
-_LABEL_START = re.compile(rf"\s*[【\[]?\s*(?:{_LABELS})\s*[】\]]?\s*[:：]")
 _LABEL_MARK = re.compile(rf"[【\[]?\s*(?<![\u4e00-\u9fff])(?:({_LABELS})\s*[】\]]?\s*[:：]|(发表于))")
 # page furniture ends a header value as a label does: 来源：县司法局 【字体：大 中 小】 打印 关闭
 _FURNITURE = re.compile(r"[【\[]?\s*字[体号]\s*[:：]|[|｜]|(?<![\u4e00-\u9fff])(?:打印|关闭|分享|浏览|阅读)(?:本页|窗口|到|次数|量)?(?![\u4e00-\u9fff])")
 _LABEL_CELL = re.compile(rf"^\s*({_LABELS})\s*[:：]?\s*$")
 PUBLISHED_FIELDS = (
-    "发布日期", "发布时间", "公开日期", "公告时间", "公告日期", "发稿时间", "发表于", "发布", "更新时间", "上传时间", "日期", "时间",
+    "发布日期", "发布时间", "公开日期", "公开时间", "公告时间", "公告日期", "发稿时间", "发表于", "发布", "更新时间", "上传时间", "日期", "时间",
 )
 # an article header that opens with the bare date: 「2021年05月20日 10:20　来源：县自然资源局」
 _LEADING_DATE = re.compile(r"^\s*(\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[-/.]\d{1,2}[-/.]\d{1,2}))")
@@ -64,7 +65,18 @@ PUBLISHER_FIELDS = ("发布机构", "发文机关", "发文单位", "发布单�
 # firstpublishedtime="2019-06-1508:18": the time written straight after the day
 _GLUED_TIME = re.compile(r"^(\d{4}-\d{1,2}-\d{2})(\d{1,2}:\d{2})")
 SIGNED_FIELDS = ("成文日期", "成文时间", "发文日期")
-PUBDATE_META = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time", "dc.date")
+# meta names (name, property or itemprop) CMSs put the published date in; never a modification date
+PUBDATE_META = (
+    "pubdate", "publishdate", "publish_date", "publish-date", "publishtime", "pubtime", "firstpublishedtime",
+    "article:published_time", "og:article:published_time", "og:release_date", "datepublished", "dc.date.issued",
+    "dcterms.issued", "dc.date", "apub:time",
+)
+# JSON-LD keys of the same (schema.org, Baidu's 熊掌号 cambrian markup)
+_LD_PUBLISHED = re.compile(r'"(?:datePublished|pubDate|publishDate)"\s*:\s*"([^"]{8,40})"')
+# modification dates, which general-purpose date finders fall back to: not when a page was published
+_MODIFIED_MARKUP = re.compile(r"modif|updat|lastmod|revis", re.I)
+# labels whose value is a name: a date after the name is the header's date, not part of the name
+_NAME_LABELS = frozenset(("作者", "编辑", "责任编辑", "供稿", "录入", "审核", "发布者", "发布人"))
 TITLE_META = ("articletitle",)
 
 _CONTENT_HINT = re.compile(
@@ -127,17 +139,23 @@ def extract_page(
     root = parse_html(cms.unwrap_datastores(html))
     meta = extract_meta(root)
     links = extract_links(root, url)
+    ld_published = _linked_data_date(root)
     # scripts and styles are not text; pagination scripts are read from the source
     etree.strip_elements(root, "script", "style", "noscript", "template", with_tail=False)
     fields, field_origin = extract_fields(root)
     main = main_content(root)
     text = element_text(main) if main is not None else ""
-    published, source = published_date(meta, fields, field_origin, list_date, text)
-    if published is None and not _is_list_page(links):
+    title = extract_title(root, meta)
+    entry_dates = {link.list_date for link in links if link.list_date} if _is_list_page(links) else set()
+    published, source = published_date(
+        meta, fields, field_origin, list_date, text,
+        structured=ld_published, under_title=heading_date(root, title), entry_dates=entry_dates,
+    )
+    if published is None and not entry_dates:
         published, source = markup_date(html), "markup"
         source = source if published else None
     return Page(
-        title=extract_title(root, meta),
+        title=title,
         published_on=published,
         published_source=source,
         text=text,
@@ -182,7 +200,7 @@ def _raw_text(element: lxml.html.HtmlElement, source_breaks: bool = True) -> str
 def extract_meta(root: lxml.html.HtmlElement) -> dict[str, str]:
     meta: dict[str, str] = {}
     for node in root.iter("meta"):
-        name = (node.get("name") or node.get("property") or "").strip()
+        name = (node.get("name") or node.get("property") or node.get("itemprop") or "").strip()
         if name and name not in meta:
             meta[name] = normalise(node.get("content") or "")
     return meta
@@ -237,6 +255,9 @@ def extract_fields(root: lxml.html.HtmlElement) -> tuple[dict[str, str], dict[st
             fields[label] = value[:200]
             origin[label] = "index" if node.xpath("ancestor-or-self::td|ancestor-or-self::th") else "header"
 
+    for table in root.iter("table"):
+        for label, value, node in _column_pairs(table):
+            keep(label, value, node)
     for row in root.iter("tr"):
         cells = [cell for cell in row if cell.tag in _CELL]
         texts = [normalise(cell.text_content()) for cell in cells]
@@ -245,6 +266,8 @@ def extract_fields(root: lxml.html.HtmlElement) -> tuple[dict[str, str], dict[st
             if match and not _LABEL_CELL.match(value):
                 keep(match.group(1), value, cells[index])
     body = root.find("body")
+    for label, value, node in _element_pairs(body if body is not None else root):
+        keep(label, value, node)
     for node, line in _header_lines(body if body is not None else root):
         for label, value in _label_values(line):
             keep(label, value, node)
@@ -252,6 +275,61 @@ def extract_fields(root: lxml.html.HtmlElement) -> tuple[dict[str, str], dict[st
         if date and len(line) <= 160 and _LABEL_MARK.search(line):
             keep("发布时间", date.group(1), node)
     return fields, origin
+
+
+def _cell_label(cell: lxml.html.HtmlElement) -> str | None:
+    match = _LABEL_CELL.match(normalise(cell.text_content()))
+    return match.group(1) if match else None
+
+
+def _column_pairs(table: lxml.html.HtmlElement):
+    """An index table laid out as columns: a row of labels, then the row of their values.
+
+    Only one row of values: under a row of labels, several rows are a catalogue of other
+    documents (索引号 | 信息名称 | 发布日期 …), none of them this page's.
+    """
+    rows = [[cell for cell in row if cell.tag in _CELL] for row in table.xpath("./tr|./thead/tr|./tbody/tr")]
+    for index, header in enumerate(rows[:-1]):
+        labels = [_cell_label(cell) for cell in header]
+        values = rows[index + 1]
+        following = rows[index + 2] if index + 2 < len(rows) else []
+        if len(header) < 2 or not all(labels) or len(values) != len(header) or any(map(_cell_label, values)):
+            continue
+        if following and not all(map(_cell_label, following)):
+            continue
+        for label, cell in zip(labels, values):
+            yield label, normalise(cell.text_content()), cell
+
+
+# elements that hold a row of label/value pairs, and the labels and values inside them
+_PAIR_ROWS = ("dl", "li", "p", "div", "span", "td", "dd", "tr")
+_SENTENCE_END = re.compile(r"[。；;！？]")
+
+
+def _element_pairs(body: lxml.html.HtmlElement):
+    """Labels and values in elements of their own, without a colon between them in one line.
+
+    ``<dt>索引号</dt><dd>…</dd>``, ``<li><label>发布机构</label><span>…</span></li>``: a row
+    whose children alternate label, value and hold nothing else. A lone label beside other
+    content is not such a row, so an empty 信息来源 never takes the next paragraph.
+    """
+    for row in body.iter(*_PAIR_ROWS):
+        children = [child for child in row if isinstance(child.tag, str) and child.tag not in _SKIP and child.tag != "br"]
+        if len(children) < 2 or len(children) % 2 or _loose_text(row, children):
+            continue
+        labels = [_cell_label(child) for child in children[0::2]]
+        if not all(labels):
+            continue
+        for label, value in zip(labels, children[1::2]):
+            text = element_text(value)
+            if "\n" not in text and not _SENTENCE_END.search(text) and not _cell_label(value):
+                yield label, text, value
+
+
+def _loose_text(row: lxml.html.HtmlElement, children: list[lxml.html.HtmlElement]) -> bool:
+    """Text of `row` outside its child elements, beyond colons and spaces."""
+    loose = (row.text or "") + "".join(child.tail or "" for child in children)
+    return bool(_SPACES.sub("", loose).strip(" \n:："))
 
 
 def _header_lines(body: lxml.html.HtmlElement):
@@ -280,7 +358,14 @@ def _label_values(line: str) -> list[tuple[str, str]]:
     for i, mark in enumerate(marks):
         value = line[mark.end() : marks[i + 1].start() if i + 1 < len(marks) else len(line)]
         furniture = _FURNITURE.search(value)
-        values.append((mark.group(1) or mark.group(2), normalise(value[: furniture.start()] if furniture else value)))
+        label = (mark.group(1) or mark.group(2)).replace(" ", "")
+        value = value[: furniture.start()] if furniture else value
+        if label in _NAME_LABELS or label in PUBLISHER_FIELDS:
+            date = next((match for match in find_dates(value) if match.has_year and match.start > 0), None)
+            if date:
+                values.append(("发布时间", date.raw))
+                value = value[: date.start]
+        values.append((label, normalise(value)))
     return values
 
 
@@ -290,10 +375,22 @@ def publisher(fields: dict[str, str]) -> str | None:
 
 
 def published_date(
-    meta: dict[str, str], fields: dict[str, str], origin: dict[str, str], list_date: dt.date | None, text: str
+    meta: dict[str, str],
+    fields: dict[str, str],
+    origin: dict[str, str],
+    list_date: dt.date | None,
+    text: str,
+    *,
+    structured: dt.date | None = None,
+    under_title: dt.date | None = None,
+    entry_dates: set[dt.date] | frozenset[dt.date] = frozenset(),
 ) -> tuple[dt.date | None, str | None]:
-    """The published date in CHECKS.md's order, and which source gave it."""
-    value = parse_date(_GLUED_TIME.sub(r"\1 \2", _meta_value(meta, PUBDATE_META)))
+    """The published date in CHECKS.md's order, and which source gave it.
+
+    `entry_dates` are the dates of a list page's entries: on a list, an unlabelled date the
+    page's text shows is an entry's, never the list's own.
+    """
+    value = parse_date(_GLUED_TIME.sub(r"\1 \2", _meta_value(meta, PUBDATE_META))) or structured
     if value:
         return value, "meta"
     # the index table is filled in by the publisher; a header line is the template's
@@ -302,6 +399,8 @@ def published_date(
             value = parse_date(fields.get(label, "")) if origin.get(label) == wanted else None
             if value:
                 return value, wanted
+    if under_title and under_title not in entry_dates:
+        return under_title, "header"
     if list_date:
         return list_date, "list"
     for label in SIGNED_FIELDS:
@@ -309,7 +408,63 @@ def published_date(
         if value:
             return value, "signature"
     value = signature_date(text)
-    return (value, "signature") if value else (None, None)
+    return (value, "signature") if value and value not in entry_dates else (None, None)
+
+
+def _linked_data_date(root: lxml.html.HtmlElement) -> dt.date | None:
+    """The published date a JSON-LD block states (read before scripts are dropped)."""
+    for script in root.xpath("//script[contains(@type, 'ld+json')]"):
+        found = _LD_PUBLISHED.search(script.text or "")
+        value = parse_date(found.group(1).replace("T", " ")) if found else None
+        if value:
+            return value
+    return None
+
+
+def heading_date(root: lxml.html.HtmlElement, title: str) -> dt.date | None:
+    """An unlabelled date opening the line just under the article's heading.
+
+    ``<h2>标题</h2><h6><a class="post-date">2019年09月11日</a> 富达传媒 时政新闻</h6>``: the
+    header of the article, which a reader takes for its date as readily as a labelled one.
+    """
+    if len(title) < 4:
+        return None
+    for heading in root.iter("h1", "h2", "h3", "h4", "h5", "h6", "div", "p", "td", "span", "strong"):
+        if normalise(heading.text_content()) != title:
+            continue
+        container = heading.getparent()
+        for _level in range(3):
+            if container is None:
+                return None
+            line = _line_after(container, title)
+            if line is not None:
+                return None if _links_elsewhere(container, line) else _leading_date(line)
+            container = container.getparent()
+        return None
+    return None
+
+
+def _line_after(container: lxml.html.HtmlElement, title: str) -> str | None:
+    lines = [line for line in normalise_block(_raw_text(container, source_breaks=False)).split("\n") if line]
+    if title not in lines or lines.index(title) + 1 >= len(lines):
+        return None
+    return lines[lines.index(title) + 1]
+
+
+def _links_elsewhere(container: lxml.html.HtmlElement, line: str) -> bool:
+    """The line opens with a link to another page: a list entry's date, not the header's."""
+    for anchor in container.iter("a"):
+        text = normalise(anchor.text_content())
+        if anchor.get("href") and len(text) >= 6 and line.startswith(text[:6]):
+            return True
+    return False
+
+
+def _leading_date(line: str) -> dt.date | None:
+    found = _LEADING_DATE.match(line)
+    if found is None or len(line) > 80:
+        return None
+    return parse_date(found.group(1))
 
 
 def _is_list_page(links: list[Link]) -> bool:
@@ -328,17 +483,40 @@ def markup_date(html: str) -> dt.date | None:
     root = parse_html(html)
     for anchor in list(root.iter("a")):
         anchor.drop_tree()
+    for node in root.xpath("//meta|//*[@itemprop]"):
+        names = " ".join(node.get(key) or "" for key in ("name", "property", "itemprop", "http-equiv"))
+        if _MODIFIED_MARKUP.search(names):
+            node.drop_tree()
     found = find_date(root, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
     return dt.date.fromisoformat(found) if found else None
 
 
 def signature_date(text: str) -> dt.date | None:
-    """The 落款 date closing a document; signatures are written 年月日, never as 2021-04-09."""
-    tail = text[-300:]
-    value = last_date(tail)
-    if value is None:
-        return None
-    return value if any(m.value == value and "年" in m.raw for m in find_dates(tail)) else None
+    """The 落款 date closing a document: a line of its own among the last ones, under the issuing body.
+
+    Signatures are written 年月日, never as 2021-04-09; a date inside a sentence
+    (2021年3月5日，县政府召开…) is what the text tells, not when it was signed.
+    """
+    lines = [line for line in text.split("\n") if line.strip()][-_SIGNATURE_LINES:]
+    for index in range(len(lines) - 1, -1, -1):
+        found = [match for match in find_dates(lines[index]) if match.has_year and "年" in match.raw]
+        if len(found) != 1:
+            continue
+        date = found[0]
+        before, after = lines[index][: date.start].strip(), lines[index][date.end :].strip()
+        issuer = before or (lines[index - 1].strip() if index else "")
+        if not after.strip("()（）") and _names_an_issuer(issuer) and last_date(lines[index]) == date.value:
+            return date.value
+    return None
+
+
+_SIGNATURE_LINES = 8
+_SENTENCE_PUNCTUATION = re.compile(r"[。，,；;：:！？!?]")
+
+
+def _names_an_issuer(line: str) -> bool:
+    """A line that can be the issuing body's name: short, and not a sentence."""
+    return 2 <= len(line) <= 40 and not _SENTENCE_PUNCTUATION.search(line)
 
 
 def main_content(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
