@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+import cn2an
+
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
 _SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f\u205f\u3000\ufeff"
@@ -46,7 +48,11 @@ _CLOCK_NOTE = r"(?:\s*(?:上午|下午|晚上|中午)?\s*\d{1,2}\s*(?:[时点](?
 _AFTER_DATE = re.compile(_PAREN_NOTE + _CLOCK_NOTE)
 _RANGE_JOIN = re.compile(r"\s*起?\s*(?:至|到|~|〜|-+|—+|–|―|‐|‑|‒|−)\s*")
 _BEFORE = re.compile(r"\s*(?:之前|以前|前|止)")
-_DEADLINE_LEAD = re.compile(r"截[止至][^。；;\n]{0,12}$")
+# 截止…DATE, and a window opening on the day the notice appears: 自即日起至 / 自公告之日起至 DATE
+_DEADLINE_LEAD = re.compile(
+    r"截[止至][^。；;\n]{0,12}$"
+    r"|(?:即日|(?:本)?(?:公告|通知|公示|通告)?(?:发布|公布|公告|公示|印发|刊登|发出)之日)\s*起?\s*(?:至|到)\s*$"
+)
 _WINDOW_WORDS = re.compile(r"征求|征集|反馈|报送|提出|公示期|期限")
 _SENTENCE_AFTER = re.compile(r"\s*(?:[至到起前止，,、的及和与~〜以之—–-]|期间)")
 _SENTENCE_BEFORE = re.compile(r"(?:于|在|自|从|截至|截止|至|到|为|是)\s*$")
@@ -63,10 +69,15 @@ class DateMatch:
 
 @dataclass(frozen=True)
 class Window:
+    """`start` None: the window opens on the notice's published date. A "length" window
+    (征求意见期为30天，自…起) has no `end`: `days` (working days when `working`) give it."""
+
     start: date | None
-    end: date
+    end: date | None
     raw: str
-    kind: Literal["range", "deadline"]
+    kind: Literal["range", "deadline", "length"]
+    days: int | None = None
+    working: bool = False
 
 
 @dataclass(frozen=True)
@@ -132,7 +143,50 @@ def parse_window(text: str, published: date | None = None) -> Window | None:
         window = _range_from(norm, text, hit, start) or _deadline_at(norm, text, hit, start)
         if window is not None and not _stale_deadline(window, published):
             candidates.append((not _near_window_words(norm, hit), window.kind != "range", hit.start, window))
-    return min(candidates, key=lambda c: c[:3])[3] if candidates else None
+    if candidates:
+        return min(candidates, key=lambda c: c[:3])[3]
+    return _stated_length(norm, text, published)
+
+
+# 征求意见期为30天 / 征求意见时间为七个工作日 / 公示期5个工作日 / 自发布之日起30日内
+_LENGTH = re.compile(
+    r"(?:征求意见|意见征集|征集意见|公开征求|公示|公告|反馈)[^。；;\n\d一二三四五六七八九十]{0,10}?"
+    r"(?P<n>\d{1,3}|[一二三四五六七八九十]{1,3})\s*(?:个)?\s*(?P<unit>工作日|自然日|天|日)"
+)
+# where a stated length starts: 自2021年5月10日起, or the day the notice appears (自即日起, 自公告之日起)
+_FROM_PUBLICATION = re.compile(r"(?:自|从)\s*(?:即日|(?:本)?(?:公告|通知|公示|通告)?(?:发布|公布|公告|公示|印发|刊登|发出)之日)\s*起")
+_FROM_DATE = re.compile(r"(?:自|从|于)\s*$")
+_LENGTH_REACH = 40
+
+
+def _stated_length(norm: str, text: str, published: date | None) -> Window | None:
+    """A window given as a length and a start; without a start it cannot be read."""
+    for found in _LENGTH.finditer(norm):
+        days = int(cn2an.cn2an(found["n"], "smart"))
+        if not days:
+            continue
+        low, high = max(0, found.start() - _LENGTH_REACH), min(len(norm), found.end() + _LENGTH_REACH)
+        start = _length_start(norm, low, high, published)
+        if start is not False:
+            raw = text[min(found.start(), start[1]) : max(found.end(), start[2])]
+            return Window(start[0], None, raw, "length", days, found["unit"] == "工作日")
+    return None
+
+
+def _length_start(norm: str, low: int, high: int, published: date | None):
+    """(start or None for the published date, span start, span end), or False when none is written."""
+    opening = _FROM_PUBLICATION.search(norm, low, high)
+    if opening:
+        return (None, opening.start(), opening.end())
+    for hit in _scan(norm[:high]):
+        if hit.start < low:
+            continue
+        after = _AFTER_DATE.match(norm, hit.end).end()
+        if _FROM_DATE.search(norm, max(0, hit.start - 3), hit.start) and re.match(r"\s*起", norm[after:]):
+            start = _resolve(hit, published)
+            if start is not None:
+                return (start, hit.start, after)
+    return False
 
 
 def _scan(norm: str) -> list[_Hit]:

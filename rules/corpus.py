@@ -96,6 +96,10 @@ class Corpus:
             return Ownership(self.owner(parent), "所在网页的单位")
         return Ownership(doc.unit, "网址或发布机构")
 
+    def named_unit(self, title: str) -> str | None:
+        """The configured department or township a title names first, if any."""
+        return self._units.named_in(title)
+
     def documents_of(self, unit: str) -> list[Doc]:
         return self._by_unit.get(unit, [])
 

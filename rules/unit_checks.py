@@ -75,10 +75,14 @@ class YearlyItemCheck(PerUnitCheck):
     def judge_unit(self, ctx: CheckContext, corpus: Corpus, unit: str) -> Result:
         year = ctx.as_of.year
         item = YearlyItem(self.item_name, year - self.years_back, dt.date(year, *self.due), self.late_fails)
-        candidates = [doc for doc, _ in corpus.titled(self.phrases, unit=unit)]
+        candidates = self.candidates(ctx, corpus, unit)
         result = judge_yearly(self, ctx, unit, candidates, item, corpus, lambda doc: self.year_of(corpus, doc))
         self.amend(ctx, corpus, item, candidates, result)
         return result
+
+    def candidates(self, ctx: CheckContext, corpus: Corpus, unit: str) -> list[Doc]:
+        """The unit's documents that are the item, whatever year they cover."""
+        return [doc for doc, _ in corpus.titled(self.phrases, unit=unit)]
 
     def year_of(self, corpus: Corpus, doc: Doc) -> int | None:
         return covered_year(doc)

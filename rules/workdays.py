@@ -58,6 +58,14 @@ class WorkCalendar:
         """Working days after the decision day up to and including the publication day."""
         return self.working_days_between(decision + timedelta(days=1), published)
 
+    def nth_working_day(self, first: date, count: int) -> date:
+        """The day on which `count` working days from `first` (counted if it is one) are complete."""
+        day, seen = first, int(self.is_workday(first))
+        while seen < count:
+            day += timedelta(days=1)
+            seen += self.is_workday(day)
+        return day
+
     def calendar_days_between(self, first: date, last: date) -> int:
         """Calendar days from `first` to `last`, both counted; 0 if `last` is before `first`."""
         return max((last - first).days + 1, 0)

@@ -137,6 +137,14 @@ WINDOWS = [
     ("请于5月14日前反馈", date(2021, 5, 6), None, date(2021, 5, 14)),
     ("请于1月8日前反馈", date(2021, 12, 28), None, date(2022, 1, 8)),
     ("截至2020年12月31日，全县共有规范性文件120件。请于2021年5月14日前反馈", date(2021, 5, 6), None, date(2021, 5, 14)),
+    # the window opens on the day the notice appears (柘城县 hdjl/yjzj/2018-07-09/942.html: 自公告之日起至2017年3月25日)
+    ("征集时间：自公告之日起至2017年3月25日", date(2017, 3, 9), None, date(2017, 3, 25)),
+    ("征求意见时间：自即日起至2021年5月20日。", date(2021, 5, 10), None, date(2021, 5, 20)),
+    ("即日起至2021年5月20日，公众可通过以下方式反馈意见", date(2021, 5, 10), None, date(2021, 5, 20)),
+    ("自本公告发布之日起至5月20日", date(2021, 5, 10), None, date(2021, 5, 20)),
+    # real wordings: jtysj.huzhou.gov.cn art_1229515934_32105 (2021-07-15), minyi.zjzwfw.gov.cn topic_13129 (2024-01-30)
+    ("现向全社会公开征求意见，请将意见于7月26日前反馈至市公路与运输管理中心。", date(2021, 7, 15), None, date(2021, 7, 26)),
+    ("有关单位和各界人士可以在2024年2月8日前，通过以下两种方式提出意见建议", date(2024, 1, 30), None, date(2024, 2, 8)),
     # a range beats a deadline; words near the window beat a range elsewhere
     ("征求意见时间：2021年5月6日至2021年5月14日。请于2021年5月14日前反馈", None, date(2021, 5, 6), date(2021, 5, 14)),
     (
@@ -172,6 +180,24 @@ NO_WINDOW = [
 @pytest.mark.parametrize("text, published", NO_WINDOW)
 def test_no_window(text, published):
     assert parse_window(text, published) is None
+
+
+LENGTHS = [
+    # (text, published, start (None: the published date), days, working days)
+    ("征求意见期为30天，自2021年5月10日起。", None, date(2021, 5, 10), 30, False),
+    ("征求意见时间为七个工作日，自发布之日起计算。", date(2021, 5, 10), None, 7, True),
+    ("公示期为5个工作日（自2021年5月10日起）", None, date(2021, 5, 10), 5, True),
+    ("自本公告发布之日起30日内，公众可提出意见", date(2021, 5, 10), None, 30, False),
+    ("征求意见期为三十天，自5月10日起", date(2021, 5, 8), date(2021, 5, 10), 30, False),
+]
+
+
+@pytest.mark.parametrize("text, published, start, days, working", LENGTHS, ids=[w[0][:20] for w in LENGTHS])
+def test_window_as_stated_length(text, published, start, days, working):
+    window = parse_window(text, published)
+    assert window is not None and window.kind == "length"
+    assert (window.start, window.end, window.days, window.working) == (start, None, days, working)
+    assert window.raw in text
 
 
 def test_window_in_real_comment_notice_markup():

@@ -51,12 +51,12 @@ def is_normative_notice(doc: Doc, ctx: CheckContext) -> bool:
 
 def _verdict(ctx: CheckContext, corpus: Corpus, doc: Doc) -> ItemVerdict:
     unit = corpus.owner(doc)
-    window = comment_window(doc, corpus.published(doc))
-    if not isinstance(window, CommentWindow):
-        return ItemVerdict(unit, "warn", doc, window)
     try:
+        window = comment_window(doc, corpus.published(doc), ctx.calendar)
+        if not isinstance(window, CommentWindow):
+            return ItemVerdict(unit, "warn", doc, window)
         days = ctx.calendar.working_days_between(window.start, window.end)
     except CalendarGap as gap:
-        return ItemVerdict(unit, "unknown", doc, f"{window.describe()}，{gap}", gap.year)
+        return ItemVerdict(unit, "unknown", doc, f"征求意见期无法按工作日计算，{gap}", gap.year)
     status = "pass" if days >= MIN_WORKING_DAYS else "fail"
     return ItemVerdict(unit, status, doc, f"{window.describe()}，共 {days} 个工作日（不少于 {MIN_WORKING_DAYS} 个）")

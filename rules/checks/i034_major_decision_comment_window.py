@@ -15,6 +15,7 @@ from rules.topics.consultation import (
     outcome_reports,
 )
 from rules.unit_checks import ItemVerdict, ItemWords, PerItemCheck
+from rules.workdays import CalendarGap
 
 MIN_CALENDAR_DAYS = 30
 WORDS = ItemWords(noun="重大行政决策征求意见公告", bad=f"征求意见期少于{MIN_CALENDAR_DAYS}日", good="符合要求")
@@ -32,14 +33,17 @@ class MajorDecisionCommentWindow(PerItemCheck):
     def verdicts(self, ctx: CheckContext, corpus: Corpus) -> Iterator[ItemVerdict]:
         notices = [doc for doc in comment_notices(corpus) if is_major_decision_notice(doc, ctx)]
         outcomes = outcome_reports(corpus)
-        return (_verdict(corpus, doc, outcomes) for doc in notices)
+        return (_verdict(ctx, corpus, doc, outcomes) for doc in notices)
 
 
-def _verdict(corpus: Corpus, doc: Doc, outcomes: Sequence[Doc]) -> ItemVerdict:
+def _verdict(ctx: CheckContext, corpus: Corpus, doc: Doc, outcomes: Sequence[Doc]) -> ItemVerdict:
     unit = corpus.owner(doc)
-    window = comment_window(doc, corpus.published(doc))
     outcome = outcome_for(doc, outcomes)
     no_outcome = "" if outcome else "；未找到意见采纳情况或反馈"
+    try:
+        window = comment_window(doc, corpus.published(doc), ctx.calendar)
+    except CalendarGap as gap:
+        return ItemVerdict(unit, "unknown", doc, f"征求意见期以工作日写明，{gap}{no_outcome}", gap.year)
     if not isinstance(window, CommentWindow):
         return ItemVerdict(unit, "warn", doc, window + no_outcome)
     days = window.calendar_days

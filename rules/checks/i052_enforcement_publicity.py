@@ -7,7 +7,14 @@ from collections.abc import Iterator
 from rules.base import CheckContext, Doc, register
 from rules.corpus import Corpus
 from rules.matching import Match, Phrase
-from rules.topics.enforcement import PENALTY_NUMBER_MARKS, Decision, decision_kind, notice_decision_date, table_decisions
+from rules.topics.enforcement import (
+    PENALTY_NUMBER_MARKS,
+    Decision,
+    block_decisions,
+    decision_kind,
+    notice_decision_date,
+    table_decisions,
+)
 from rules.unit_checks import ItemVerdict, ItemWords, PerItemCheck, is_column_title, iso, looks_like_list
 from rules.workdays import CalendarGap
 
@@ -16,6 +23,8 @@ NOT_DECISIONS = (
     "复议", "告知书", "听证", "裁量", "流程", "清单", "目录", "制度", "办法", "规定", "统计", "年报",
     "年度报告", "指南", "标准", "解读",
 )
+# a 备案 records what needs no permit
+NOT_PERMITS = (*NOT_DECISIONS, "备案")
 PHRASES = (
     Phrase(
         "行政处罚决定",
@@ -27,9 +36,17 @@ PHRASES = (
     ),
     Phrase(
         "行政许可决定",
-        variants=("许可决定书", "准予行政许可", "行政许可信息", "许可信息公示", "行政许可结果", "许可决定公示", "行政许可公示"),
-        excludes=NOT_DECISIONS,
+        variants=(
+            "许可决定书", "准予行政许可", "行政许可信息", "许可信息公示", "行政许可结果", "许可决定公示", "行政许可公示",
+            "准予许可", "不予许可", "不予行政许可", "准予变更", "准予延续", "准予注销", "撤销行政许可", "注销行政许可",
+        ),
+        excludes=NOT_PERMITS,
     ),
+    # a licence granted, renewed, changed or cancelled (食品经营许可证核发公示, 关于注销…许可证的公告)
+    Phrase("许可证", requires=("核发|换发|延续|变更|注销|颁发|发放|吊销|撤销|准予|不予",), excludes=NOT_PERMITS),
+    # an approval addressed to a party or a project (关于同意某某有限公司设立的批复, …环境影响报告表的批复);
+    # a 批复 of a plan or a budget is not a permit
+    Phrase("批复", requires=("公司|企业|合作社|项目|设立|环境影响|环评|取水|采矿|采伐|占用|许可",), excludes=NOT_PERMITS),
     Phrase("双公示", variants=("双公示信息",), excludes=NOT_DECISIONS),
     Phrase(
         "行政强制决定",
@@ -52,12 +69,13 @@ class EnforcementPublicity(PerItemCheck):
     words = WORDS
 
     def verdicts(self, ctx: CheckContext, corpus: Corpus) -> Iterator[ItemVerdict]:
-        notices = dict((doc.url, match) for doc, match in corpus.titled(PHRASES))
-        return (
-            _verdict(ctx, corpus, decision)
-            for doc in ctx.present
-            for decision in decisions_in(doc, corpus, notices.get(doc.url))
-        )
+        return (_verdict(ctx, corpus, decision) for decision in decisions(ctx, corpus))
+
+
+def decisions(ctx: CheckContext, corpus: Corpus) -> Iterator[Decision]:
+    """Every decision the run's documents publish, in run order."""
+    notices = dict((doc.url, match) for doc, match in corpus.titled(PHRASES))
+    return (decision for doc in ctx.present for decision in decisions_in(doc, corpus, notices.get(doc.url)))
 
 
 def decisions_in(doc: Doc, corpus: Corpus, match: Match | None) -> list[Decision]:
@@ -70,6 +88,9 @@ def decisions_in(doc: Doc, corpus: Corpus, match: Match | None) -> list[Decision
         return rows
     if match is None or looks_like_list(doc):
         return []
+    blocks = block_decisions(doc, context)
+    if blocks:
+        return blocks
     # a page whose attachment holds the table of decisions only points to it
     if any(table_decisions(attachment, context) for attachment in corpus.attachments_of(doc)):
         return []

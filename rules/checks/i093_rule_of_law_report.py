@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
 from rules.base import CheckContext, Doc, Evidence, Result, register
 from rules.corpus import Corpus
-from rules.matching import Phrase
+from rules.matching import Phrase, clean_title
 from rules.unit_checks import YearlyItem, YearlyItemCheck, covered_year, iso
 
 PHRASES = (
@@ -31,10 +32,15 @@ PHRASES = (
         excludes=(
             "政府信息公开", "要点", "实施方案", "半年", "季度", "考核", "督察", "通报", "听取", "征求意见",
             "解读", "评议", "评分",
+            # a request to write or send the reports, or a guide to them, is not a report
+            "报送", "做好", "报告工作", "指引", "模板", "提纲", "撰写",
         ),
     ),
 )
 FIRST_HISTORY_YEAR = 2019
+# a place named before the year or the subject (郏县2020年…, 平顶山市关于…) is whose report it is
+_LEADING_PLACE = re.compile(r"^(?:关于)?(?P<head>.*?)(?:关于|\d{4}|[二][〇○零]|法治)")
+_PLACE = re.compile(r"(?<![全我本该各])[\u4e00-\u9fff]{1,6}?(?:省|市|县|区|州|盟|旗)")
 
 
 @register
@@ -49,8 +55,29 @@ class RuleOfLawReport(YearlyItemCheck):
     item_name = "法治政府建设情况报告"
     due = (3, 31)
 
+    def candidates(self, ctx: CheckContext, corpus: Corpus, unit: str) -> list[Doc]:
+        """A report reposted from another county, city or unit is that body's, not the unit's."""
+        return [doc for doc in super().candidates(ctx, corpus, unit) if not names_another_body(ctx, corpus, doc.title, unit)]
+
     def amend(self, ctx: CheckContext, corpus: Corpus, item: YearlyItem, candidates: Sequence[Doc], result: Result) -> None:
         result.evidence.extend(_history(candidates, item.year, corpus))
+
+
+def names_another_body(ctx: CheckContext, corpus: Corpus, title: str, unit: str) -> bool:
+    """The title names a configured unit other than `unit`, or a place other than the county."""
+    named = corpus.named_unit(title)
+    if named is not None and named != unit:
+        return True
+    if ctx.config.county in title:
+        return False
+    head = _LEADING_PLACE.match(clean_title(title))
+    if head is None:
+        return False
+    own_names = sorted({name for each in ctx.config.units for name in each.names}, key=len, reverse=True)
+    rest = head["head"]
+    for name in own_names:
+        rest = rest.replace(name, "")
+    return bool(_PLACE.search(rest))
 
 
 def _history(reports: Sequence[Doc], current: int, corpus: Corpus) -> list[Evidence]:

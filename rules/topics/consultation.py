@@ -15,6 +15,7 @@ from rules.corpus import Corpus
 from rules.matching import Phrase, match_title, normalise_title
 from rules.topics.major_decisions import mentions_major_decision
 from rules.unit_checks import iso, looks_like_list
+from rules.workdays import WorkCalendar
 
 # a report on how comments were taken up is the consultation's outcome, not a notice
 OUTCOME_WORDS = ("采纳情况", "意见采纳", "反馈", "征求意见情况", "意见汇总", "意见的说明", "意见情况的说明", "处理情况")
@@ -32,12 +33,39 @@ _NOTICE_WORDS = re.compile(r"^(?:关于)?(?:对|就)?|(?:公开)?(?:征求|征�
 DRAFT_SIMILARITY = 85.0
 
 
+# what a draft put to the public is called when the title names no 《…》 or 征求意见稿
+DRAFT_KINDS = re.compile(
+    r"(?:办法|规定|细则|规则|意见|措施|决定|通告|通知|标准|方案|规划|计划|纲要|条例|目录|清单|制度|政策|指南|公约|导则|规范|名录|区划|文件|事项|决策)$"
+)
+# a campaign or event that collects ideas (意见征集活动即日启动, 金点子征集行动) is news, not a draft put to the public
+_CAMPAIGN = re.compile(r"活动|启动|行动|大赛|评选|有奖|金点子|问卷|调查")
+# what a notice tells the public: when or how to send comments (a news report on a consultation does not)
+_ASKS_FOR_COMMENTS = re.compile(
+    r"(?:征求意见|意见征集|征集意见|公示|反馈)(?:的)?(?:时间|期|期限|截止)|截[止至]|即日起|之日起|前反馈|前报|前提出|前将|"
+    r"提出(?:宝贵|修改)?(?:的)?(?:意见|建议)|反馈(?:意见|至|到)|意见(?:和|或)?建议(?:请|可)|电子(?:邮件|邮箱)|邮箱|信函|传真|联系电话|联系人"
+)
+
+
 def is_comment_notice(doc: Doc) -> bool:
-    """A page consulting the public on a named draft; the column page (意见征集)
-    names none, and a request to government bodies is no public consultation."""
-    if doc.kind != "page" or looks_like_list(doc) or not draft_name(doc.title):
+    """A page consulting the public on a named draft that tells the public how or until when
+    to comment; the column page (意见征集) names no draft, a campaign collecting ideas is
+    news, and a request to government bodies is no public consultation."""
+    if doc.kind != "page" or looks_like_list(doc) or not names_draft(doc.title) or _CAMPAIGN.search(doc.title):
         return False
-    return match_title(doc.title, COMMENT_NOTICE) is not None and not is_internal_request(doc)
+    if match_title(doc.title, COMMENT_NOTICE) is None or is_internal_request(doc):
+        return False
+    return asks_for_comments(doc)
+
+
+def names_draft(title: str) -> bool:
+    """The title names what is put to the public: 《…》, a 征求意见稿/草案, or a document by its kind."""
+    name = draft_name(title)
+    return bool(name) and bool(_DRAFT_IN_BOOK_TITLE.search(title) or _DRAFT_MARK.search(title) or DRAFT_KINDS.search(name))
+
+
+def asks_for_comments(doc: Doc) -> bool:
+    """The text says when or how to comment; a document known by its title alone is taken at its title."""
+    return not doc.text.strip() or bool(_ASKS_FOR_COMMENTS.search(notice_text(doc)))
 
 
 def comment_notices(corpus: Corpus) -> list[Doc]:
@@ -116,12 +144,19 @@ class CommentWindow:
         return f"征求意见期 {iso(self.start)} 至 {iso(self.end)}"
 
 
-def comment_window(doc: Doc, published: dt.date | None) -> CommentWindow | str:
-    """The window, or why it cannot be read: a deadline alone runs from the published date."""
-    window = parse_window(doc.text, published)
+def comment_window(doc: Doc, published: dt.date | None, calendar: WorkCalendar) -> CommentWindow | str:
+    """The window, or why it cannot be read: a deadline alone, or a window opening 自即日起,
+    runs from the published date; a stated length (征求意见期为30天，自…起) ends where it says.
+    Raises CalendarGap when a length in working days runs through a year the calendar lacks."""
+    window = parse_window(notice_text(doc), published)
     if window is None:
         return "未能读出征求意见期限"
     start = window.start or published
     if start is None:
-        return f"只写明截止日期 {iso(window.end)}，且无法确定发布日期"
-    return CommentWindow(start, window.end, window.raw)
+        closing = f"截止日期 {iso(window.end)}" if window.end else f"期限 {window.days} 天"
+        return f"只写明{closing}，且无法确定发布日期"
+    if window.end is not None:
+        return CommentWindow(start, window.end, window.raw)
+    if window.working:
+        return CommentWindow(start, calendar.nth_working_day(start, window.days), window.raw)
+    return CommentWindow(start, start + dt.timedelta(days=window.days - 1), window.raw)

@@ -7,21 +7,23 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from parsing.dates import last_date, parse_date
+from parsing.dates import find_dates, last_date, parse_date
 from rules.base import Doc
 
-# 决定日期 / 处罚决定日期 / 许可决定日期 / 作出决定日期 / 作出行政处罚决定的日期 / 处罚日期
+# 决定日期 / 处罚决定日期 / 许可决定日期 / 作出决定日期 / 作出行政处罚决定的日期 / 处罚日期 /
+# 处罚决定书签发日期; a licence's 发证日期 / 核发日期 / 批准日期 is the day it was granted
 DECISION_DATE_LABEL = re.compile(
-    r"(?:作出|做出)?(?:行政)?(?:处罚|许可|强制|检查|征收|征用|执法)?决定(?:作出)?(?:的)?(?:日期|时间)"
-    r"|(?:处罚|许可)(?:日期|时间)"
+    r"(?:作出|做出)?(?:行政)?(?:处罚|许可|强制|检查|征收|征用|执法)?决定(?:书)?(?:作出|签发)?(?:的)?(?:日期|时间)"
+    r"|(?:处罚|许可)(?:日期|时间)|(?:发证|核发|颁发|批准|审批)(?:日期|时间)"
 )
 # a decision table's header also names the decision or its party
 _TABLE_KEY_COLUMN = re.compile(r"文号|文书号|相对人|当事人|被处罚|名称|案件|对象|案由")
 _NUMBER_COLUMN = re.compile(r"文号|文书号|编号")
 _PARTY_COLUMN = re.compile(r"相对人|当事人|被处罚|对象|名称")
 _KIND_WORDS = (
-    ("处罚", re.compile(r"处罚")),
-    ("许可", re.compile(r"许可")),
+    ("处罚", re.compile(r"处罚|罚款|罚〔|罚字")),
+    # grants, refusals, changes, renewals and cancellations of a licence, and approvals of a project
+    ("许可", re.compile(r"许可|准予|不予|批复|核发|换发|延续|注销|发证|核准")),
     ("其他", re.compile(r"强制|查封|扣押|检查|征收|征用|确认|裁决|给付")),
     ("处罚", re.compile(r"双公示")),
 )
@@ -29,8 +31,17 @@ _KIND_WORDS = (
 # names the decision even when the title says nothing else about it
 PENALTY_NUMBER_MARKS = ("罚〔", "罚[", "罚字", "罚决字")
 # the text of a decision document itself (决定书), whose closing date is the decision date
-_DECISION_DOCUMENT = re.compile(r"决定书|决定如下|如下处罚|如下决定|作出如下|决定对|决定给予|决定准予|准予.{0,20}许可")
+_DECISION_DOCUMENT = re.compile(
+    r"决定书|决定如下|如下处罚|如下决定|作出如下|决定(?:对|给予|准予|不予|注销|撤销|吊销|核发|换发|延续|变更)|准予.{0,20}许可"
+    r"|批复如下|经研究.{0,6}同意"
+)
 _LABELLED_DATE = re.compile(rf"(?:{DECISION_DATE_LABEL.pattern})\s*[:：]?\s*")
+# how far after its label a labelled date may start: a label with no value (a column header) has none
+LABEL_VALUE_GAP = 2
+# lines of page furniture whose dates are the page's, never the decision's (发布时间, 浏览次数, 来源)
+_PAGE_DATE_LINE = re.compile(
+    r"^.*(?:(?:发布|更新|录入|公开|发稿|上传|生成)(?:时间|日期|于)|(?:浏览|点击|访问)(?:次数|量)|(?:信息)?来源\s*[:：]).*$", re.M
+)
 HEADER_SEARCH_ROWS = 6
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -117,17 +128,57 @@ def _cell_date(value: str) -> dt.date | None:
 
 
 def notice_decision_date(doc: Doc) -> dt.date | None:
-    """A single notice's decision date: a labelled field, else the date closing the 决定书."""
+    """A single notice's decision date: a labelled field, else the date closing the 决定书.
+    The page's own dates (发布时间 …) are never taken for it."""
     for key, value in doc.fields.items():
         if DECISION_DATE_LABEL.search(str(key)) and parse_date(str(value)):
             return parse_date(str(value))
     for table in doc.tables:
-        for row in table:
-            cells = [_cell(cell) for cell in row]
-            for label, value in zip(map(_compact, cells), cells[1:]):
-                if DECISION_DATE_LABEL.search(label) and _cell_date(value):
-                    return _cell_date(value)
-    labelled = _LABELLED_DATE.search(doc.text)
-    if labelled and parse_date(doc.text[labelled.end() : labelled.end() + 30]):
-        return parse_date(doc.text[labelled.end() : labelled.end() + 30])
-    return last_date(doc.text) if _DECISION_DOCUMENT.search(doc.text) else None
+        found = table_block_date(table)
+        if found:
+            return found
+    for labelled in _LABELLED_DATE.finditer(doc.text):
+        dates = find_dates(doc.text[labelled.end() : labelled.end() + 30])
+        if dates and dates[0].start <= LABEL_VALUE_GAP and dates[0].has_year:
+            return dates[0].value
+    body = _PAGE_DATE_LINE.sub("", doc.text)
+    return last_date(body) if _DECISION_DOCUMENT.search(body) else None
+
+
+def table_block_date(table: Sequence[Sequence[object]]) -> dt.date | None:
+    """The decision date of a table laid out as label | value cells (决定日期 | 2021-09-28)."""
+    for row in table:
+        cells = [_cell(cell) for cell in row]
+        for label, value in zip(map(_compact, cells), cells[1:]):
+            if DECISION_DATE_LABEL.search(label) and _cell_date(value):
+                return _cell_date(value)
+    return None
+
+
+def block_decisions(doc: Doc, context: str) -> list[Decision]:
+    """A page of several label/value tables (行政处罚信息公开表, one per decision): a decision each.
+    A table is one when it labels a decision's number or date; one such table is the notice itself."""
+    blocks = [table for table in doc.tables if _is_decision_block(table)]
+    if len(blocks) < 2:
+        return []
+    return [
+        Decision(doc, _block_label(table, number), decision_kind(_block_text(table), context) or "其他", table_block_date(table))
+        for number, table in enumerate(blocks, start=1)
+    ]
+
+
+def _is_decision_block(table: Sequence[Sequence[object]]) -> bool:
+    labels = [_compact(row[0]) for row in table if row and len(row) >= 2]
+    return any(DECISION_DATE_LABEL.search(label) for label in labels) and any(_NUMBER_COLUMN.search(label) for label in labels)
+
+
+def _block_label(table: Sequence[Sequence[object]], number: int) -> str:
+    for row in table:
+        cells = [_cell(cell) for cell in row]
+        if len(cells) >= 2 and _NUMBER_COLUMN.search(_compact(cells[0])) and cells[1]:
+            return f"第{number}张表（{cells[1]}）"
+    return f"第{number}张表"
+
+
+def _block_text(table: Sequence[Sequence[object]]) -> str:
+    return " ".join(_cell(cell) for row in table for cell in row)
