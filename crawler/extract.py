@@ -22,7 +22,7 @@ from parsing.dates import find_dates, last_date, parse_date
 # Bump whenever what extract_page or crawler.attachments.extract_attachment reads changes:
 # a re-crawl then re-reads unchanged pages from their stored bytes instead of copying
 # what an older extractor made of them.
-EXTRACTOR_VERSION = 3
+EXTRACTOR_VERSION = 4
 
 CJK = r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
@@ -569,19 +569,57 @@ def _paragraph_parent(body: lxml.html.HtmlElement) -> lxml.html.HtmlElement | No
 
 
 def extract_tables(root: lxml.html.HtmlElement) -> list[list[list[str]]]:
-    """Innermost tables with at least two rows, as rows of cell text (layout tables hold tables)."""
-    tables = []
+    """Innermost tables with at least two rows, as rows of cell text (layout tables hold tables).
+
+    Merged cells are spread over the rows and columns they cover, so that a value stands under
+    its header; a table repeated further down the page (a print copy) is kept once.
+    """
+    tables: list[list[list[str]]] = []
     for table in root.iter("table"):
         if table.find(".//table") is not None:
             continue
-        rows = []
-        for row in table.iter("tr"):
-            cells = [normalise(element_text(cell).replace("\n", " "))[:1000] for cell in row if cell.tag in _CELL]
-            if any(cells):
-                rows.append(cells)
-        if len(rows) >= 2:
+        rows = [row for row in _grid(table) if any(row)]
+        if len(rows) >= 2 and rows not in tables:
             tables.append(rows)
     return tables
+
+
+def _grid(table: lxml.html.HtmlElement) -> list[list[str]]:
+    pending: dict[int, tuple[str, int]] = {}  # column → (text, rows it still covers)
+    grid = []
+    for row in table.iter("tr"):
+        cells, column = [], 0
+        for cell in (cell for cell in row if cell.tag in _CELL):
+            column = _fill_pending(cells, pending, column)
+            text = normalise(element_text(cell).replace("\n", " "))[:1000]
+            down = _span(cell, "rowspan")
+            for _ in range(_span(cell, "colspan")):
+                if down > 1:
+                    pending[column] = (text, down - 1)
+                cells.append(text)
+                column += 1
+        _fill_pending(cells, pending, column, to_end=True)
+        grid.append(cells)
+    return grid
+
+
+def _fill_pending(cells: list[str], pending: dict, column: int, to_end: bool = False) -> int:
+    while column in pending or (to_end and any(c >= column for c in pending)):
+        if column in pending:
+            text, left = pending.pop(column)
+            if left > 1:
+                pending[column] = (text, left - 1)
+        else:
+            text = ""
+        cells.append(text)
+        column += 1
+    return column
+
+
+def _span(cell: lxml.html.HtmlElement, name: str) -> int:
+    # real pages write rowspan="2 ", rowspan="0" or rowspan="9999"; a span over 100 is a typo
+    digits = "".join(ch for ch in (cell.get(name) or "") if ch.isdigit())
+    return min(max(int(digits or 1), 1), 100)
 
 
 def extract_links(root: lxml.html.HtmlElement, url: str) -> list[Link]:

@@ -19,6 +19,8 @@ DECISION_DATE_LABEL = re.compile(
 # a decision table's header also names the decision or its party
 _TABLE_KEY_COLUMN = re.compile(r"文号|文书号|相对人|当事人|被处罚|名称|案件|对象|案由")
 _NUMBER_COLUMN = re.compile(r"文号|文书号|编号")
+# a column of decision numbers makes a table of decisions even when it has no date column
+_DECISION_NUMBER_COLUMN = re.compile(r"(?:处罚|许可|强制)决定(?:书)?(?:文号|文书号|编号)")
 _PARTY_COLUMN = re.compile(r"相对人|当事人|被处罚|对象|名称")
 _KIND_WORDS = (
     ("处罚", re.compile(r"处罚|罚款|罚〔|罚字")),
@@ -81,7 +83,11 @@ def _header_row(table: Sequence[Sequence[object]]) -> int | None:
         cells = [_cell(cell) for cell in row]
         compact = [_compact(cell) for cell in cells]
         has_date_column = any(DECISION_DATE_LABEL.search(cell) for cell in compact)
-        if not has_date_column or not any(_TABLE_KEY_COLUMN.search(cell) for cell in compact):
+        names_decisions = has_date_column or (
+            any(_DECISION_NUMBER_COLUMN.search(cell) for cell in compact)
+            and any(_PARTY_COLUMN.search(cell) for cell in compact)
+        )
+        if not names_decisions or not any(_TABLE_KEY_COLUMN.search(cell) for cell in compact):
             continue
         # a label beside its value (决定日期 | 2021-09-28) is one notice's field, not a header
         if not any(_cell_date(cell) for cell in cells):
@@ -90,15 +96,16 @@ def _header_row(table: Sequence[Sequence[object]]) -> int | None:
 
 
 def _row_decisions(doc: Doc, context: str, header: list[str], rows, header_at: int) -> list[Decision]:
-    date_column = next(i for i, cell in enumerate(header) if DECISION_DATE_LABEL.search(cell))
+    date_column = next((i for i, cell in enumerate(header) if DECISION_DATE_LABEL.search(cell)), None)
     kind_columns = [i for i, cell in enumerate(header) if "类别" in cell or "类型" in cell]
     decisions = []
     for offset, row in enumerate(rows, start=header_at + 2):
         cells = [_cell(cell) for cell in row]
         if not any(cells) or [_compact(cell) for cell in cells] == header:
             continue
-        value = cells[date_column] if date_column < len(cells) else ""
-        kind = decision_kind(header[date_column], *(cells[i] for i in kind_columns if i < len(cells)), context) or "其他"
+        value = cells[date_column] if date_column is not None and date_column < len(cells) else ""
+        kind_hint = header[date_column] if date_column is not None else " ".join(header)
+        kind = decision_kind(kind_hint, *(cells[i] for i in kind_columns if i < len(cells)), context) or "其他"
         decisions.append(Decision(doc, _row_label(header, cells, offset), kind, _cell_date(value)))
     return decisions
 
