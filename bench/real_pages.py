@@ -2,7 +2,8 @@
 
 Labels: tests/fixtures/real/labels.yaml. Peers (htmldate, gne, trafilatura) are scored when installed
 (``pip install -e '.[bench]'``). Prints one line per extractor and per page set; the last line is
-fazhi's per-field accuracy over all labelled pages.
+fazhi's per-field accuracy over all labelled pages: title, published date and publisher from the
+extractor, decision date, comment window and is-the-item from the rules (bench/real_rules.py).
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ from pathlib import Path
 
 import yaml
 
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
 from crawler.encoding import decode_html
 from crawler.extract import extract_page, normalise, publisher
 
-REAL = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "real"
+REAL = ROOT / "tests" / "fixtures" / "real"
 FIELDS = ("title", "published", "publisher")
 URL = "http://www.example.gov.cn/article.html"
 
@@ -127,6 +131,20 @@ def main(argv: list[str]) -> None:
             verdict = "ok" if scores.get("published", 0) >= value else "BELOW"
             print(f"{'vs peers':12} {pages:9} published: fazhi {scores.get('published', 0):.2f}, best peer {peer} {value:.2f} ({verdict})")
     print(line("fazhi", "all", len(labels), score(fazhi, labels, verbose)))
+    print(final_line(labels, verbose))
+
+
+def final_line(labels: dict[str, dict], verbose: bool) -> str:
+    """fazhi over every labelled real page: the extractor's fields, then the rules' (bench/real_rules.py)."""
+    from bench import real_rules
+
+    fields = score(fazhi, labels, verbose)
+    rule_labels = real_rules.load_labels()
+    for field, (right, asked) in real_rules.score(rule_labels, verbose).items():
+        if asked:
+            fields[field.replace(" ", "_")] = right / asked
+    figures = " ".join(f"{field}={value:.2f}" for field, value in fields.items())
+    return f"fazhi all fields ({len(labels)} pages; rules on {len(rule_labels)}): {figures}"
 
 
 if __name__ == "__main__":
