@@ -22,7 +22,7 @@ from parsing.dates import find_dates, last_date, parse_date
 # Bump whenever what extract_page or crawler.attachments.extract_attachment reads changes:
 # a re-crawl then re-reads unchanged pages from their stored bytes instead of copying
 # what an older extractor made of them.
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 3
 
 CJK = r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
@@ -95,6 +95,8 @@ class Page:
     tables: list[list[list[str]]] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     pagination: list[str] = field(default_factory=list)
+    # a list page that says it has more records than it holds (cms.ListClaim)
+    list_claim: cms.ListClaim | None = None
 
 
 def normalise(text: str) -> str:
@@ -124,7 +126,7 @@ def extract_page(
     body: bytes | str, url: str, *, header_charset: str | None = None, list_date: dt.date | None = None
 ) -> Page:
     html, encoding = (body, "utf-8") if isinstance(body, str) else decode_html(body, header_charset)
-    root = parse_html(cms.unwrap_datastores(html))
+    root = parse_html(cms.unwrap_list_data(html))
     meta = extract_meta(root)
     links = extract_links(root, url)
     # scripts and styles are not text; pagination scripts are read from the source
@@ -147,6 +149,7 @@ def extract_page(
         tables=extract_tables(root),
         links=links,
         pagination=pagination_urls(html, url, links),
+        list_claim=cms.list_claim(html, url),
     )
 
 
@@ -487,6 +490,10 @@ def pagination_urls(html: str, url: str, links: list[Link]) -> list[str]:
     found += _query_pages(html, url, links)
     found += cms.numbered_pages(url, [(link.url, link.text) for link in links])
     found += cms.hanweb_proxy_pages(html, url)
+    found += cms.search_answer_pages(html, url)
+    claim = cms.list_claim(html, url)
+    if claim is not None and claim.api:
+        found.append(claim.api)
     return list(dict.fromkeys(found))
 
 

@@ -65,6 +65,20 @@ class ErrorView:
 
 
 @dataclass(frozen=True)
+class PartialListView:
+    """A list page read short of the records it claims (storage.models.PartialList)."""
+
+    url: str
+    unit: str
+    claimed: int
+    read: int
+    reason: str
+
+    def describe(self) -> str:
+        return f"{self.url} 称共 {self.claimed} 条，本次只读到 {self.read} 条（{self.reason}）"
+
+
+@dataclass(frozen=True)
 class PastFinding:
     indicator: str
     check: str
@@ -153,6 +167,8 @@ class CheckContext:
     baseline: PastRun | None = None
     # (indicator, check) of a county-scope item → where its evidence was last seen, behind URLs that failed tonight
     last_seen: dict[tuple[str, str], list[Sighting]] = field(default_factory=dict)
+    # list pages read short of what they claim: what is missing under their unit may be behind them
+    partial_lists: list[PartialListView] = field(default_factory=list)
     # views of the run that several checks build (rules.corpus.Corpus), made once per run
     _shared: dict[Any, Any] = field(default_factory=dict, repr=False)
     # the one unit a per-unit check is judged for (see for_unit); None: every unit
@@ -176,6 +192,9 @@ class CheckContext:
 
     def unit_errors(self, unit: str) -> list[ErrorView]:
         return self._errors_by_unit.get(unit, [])
+
+    def unit_partial_lists(self, unit: str) -> list[PartialListView]:
+        return [partial for partial in self.partial_lists if partial.unit == unit]
 
     @property
     def county_unit(self) -> Unit:
