@@ -19,7 +19,7 @@ from sqlalchemy import Date, DateTime, bindparam, insert, select, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from county.units import attribute, attribute_url
+from county.units import attribute_url, attribution
 from crawler.extract import EXTRACTOR_VERSION
 from crawler.items import DocumentItem, FetchErrorItem, ReusedItem
 from crawler.store import create_tables, save_claims, save_links
@@ -151,7 +151,8 @@ class StorePipeline:
         if item.list_claim is not None and item.sha256:
             entry.claim = (item.url, item.sha256, item.list_claim)
         values = {name: getattr(item, name) for name in _DOCUMENT_COLUMNS if hasattr(item, name)}
-        values["unit"] = attribute(item.url, item.fields | _publisher_meta(item.meta), self.config)
+        credited = attribution(item.url, item.fields | _publisher_meta(item.meta), self.config)
+        values["unit"], values["unit_reason"] = credited.unit, credited.reason
         entry.document = _without_nul(values) | {"run_id": self.run_id, "extractor_version": EXTRACTOR_VERSION}
         return entry
 

@@ -44,6 +44,8 @@ class Doc:
     meta: dict[str, Any] = field(default_factory=dict)
     tables: list[Any] = field(default_factory=list)
     unit: str = ""
+    # why the document is the unit's (county.units.Attribution.reason)
+    unit_reason: str = ""
     http_status: int = 200
     parent_url: str | None = None
     link_text: str | None = None
@@ -114,18 +116,22 @@ class Evidence:
     published: dt.date | None = None
     note: str = ""
     sha256: str | None = None
+    # the unit the document is credited to and why (rules.corpus.Ownership), filled in by the engine
+    unit: str = ""
+    unit_reason: str = ""
 
     @classmethod
     def of(cls, doc: Doc, note: str = "") -> Evidence:
         return cls(url=doc.url, title=doc.title, published=doc.published_on, note=note, sha256=doc.sha256)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        values = {
             "url": self.url,
             "title": self.title,
             "published": self.published.isoformat() if self.published else None,
             "note": self.note,
         }
+        return values | ({"unit": self.unit, "unit_reason": self.unit_reason} if self.unit_reason else {})
 
 
 @dataclass

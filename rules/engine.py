@@ -18,6 +18,7 @@ from county.units import UnitFinder, unit_finder
 from parsing.urls import canonical_url
 from rules.base import CheckContext, Doc, ErrorView, PartialListView, PastFinding, PastRun, Result, Sighting, registered_checks
 from rules.completeness import assess, start_failures
+from rules.corpus import corpus_of
 from rules.county_checks import NegativeHitCheck
 from storage.db import (
     earlier_findings,
@@ -84,6 +85,7 @@ ROWS_PER_BATCH = 2000
 
 def _doc_view(row, units: UnitFinder) -> Doc:
     fields, meta = _shared_keys(row.fields), _shared_keys(row.meta)
+    credited = units.attribution(row.url, meta | fields)
     return Doc(
         url=row.url,
         title=row.title or "",
@@ -93,7 +95,8 @@ def _doc_view(row, units: UnitFinder) -> Doc:
         fields=fields,
         meta=meta,
         tables=row.tables or [],
-        unit=units.attribute(row.url, meta | fields),
+        unit=credited.unit,
+        unit_reason=credited.reason,
         http_status=row.http_status,
         parent_url=row.parent_url,
         link_text=row.link_text,
@@ -164,7 +167,21 @@ def judge(ctx: CheckContext, checks: Iterable[type] | None = None) -> list[Resul
     results: list[Result] = []
     for check_class in check_classes:
         results.extend(_apply_fetch_errors(result, check_class, ctx) for result in _judge_one(check_class, ctx))
-    return results + list(_silenced(ctx, check_classes, results))
+    results += _silenced(ctx, check_classes, results)
+    _credit_evidence(ctx, results)
+    return results
+
+
+def _credit_evidence(ctx: CheckContext, results: Sequence[Result]) -> None:
+    """Each piece of evidence says which unit its document is credited to and why, so a unit
+    shown a page as its own (or missing one) can see what decided it."""
+    corpus = corpus_of(ctx)
+    for result in results:
+        for item in result.evidence:
+            doc = corpus.by_url.get(item.url)
+            if doc is not None:
+                owner = corpus.ownership(doc)
+                item.unit, item.unit_reason = owner.unit, owner.reason
 
 
 def _judge_one(check_class, ctx: CheckContext) -> list[Result]:
