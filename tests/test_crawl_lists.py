@@ -180,3 +180,13 @@ def test_hanweb_column_is_read_through_its_post_only_dataproxy(tmp_path):
     # the page claims 4,895 records; the proxy had 120: the list is recorded as read short, with both counts
     assert [(url, claimed) for url, _unit, claimed, _read, _reason in partial] == [("/col/col33718/index.html", 4895)]
     assert 120 <= partial[0][3] < 4895
+
+
+def test_an_unchanged_night_still_knows_the_list_is_partly_read(tmp_path):
+    with trs_server() as server:  # the search answers 404 both nights; nothing on the site changes
+        db_url, first = run_crawl(server, tmp_path, TRS_COLUMN)
+        _db_url, second = run_crawl(server, tmp_path, TRS_COLUMN)
+        conditional = [headers for method, path, headers in server.log if path == TRS_COLUMN and "If-None-Match" in headers]
+        _docs, partial = stored(db_url, second, server)
+    assert second != first and conditional  # the list page came back 304: its claim came from the cache
+    assert [(url, claimed, read) for url, _unit, claimed, read, _reason in partial] == [(TRS_COLUMN, 20, 10)]
