@@ -190,3 +190,17 @@ def test_an_unchanged_night_still_knows_the_list_is_partly_read(tmp_path):
         _docs, partial = stored(db_url, second, server)
     assert second != first and conditional  # the list page came back 304: its claim came from the cache
     assert [(url, claimed, read) for url, _unit, claimed, read, _reason in partial] == [(TRS_COLUMN, 20, 10)]
+
+
+def test_a_hanweb_list_of_many_groups_is_read_to_its_last_group(tmp_path):
+    # the real column with jpage asked for one record a group: 13 groups after the page's two,
+    # more than a list releases before its pages show new records
+    page = (LISTS / "hanweb_jpage_jiangsu.html").read_text(encoding="utf-8")
+    page = page.replace("totalRecord:4895,perPage:19", "totalRecord:15,perPage:1,groupSize:1")
+    with SiteServer(routes={"/col/col33718/index.html": html(page)}, fallback=article,
+                    post_routes={"/module/web/jpage/dataproxy.jsp": dataproxy(records=15)}) as server:
+        db_url, run_id = run_crawl(server, tmp_path, "/col/col33718/index.html")
+        docs, partial = stored(db_url, run_id, server)
+        groups = len(server.posted)
+    assert {int(url.rsplit("_", 1)[1].split(".")[0]) for url in docs if "art_33718_" in url} >= set(range(3, 16))
+    assert groups == 13 and partial == []
