@@ -172,7 +172,7 @@ def hanweb_post(url: str) -> tuple[str, list[tuple[str, str]]]:
     parts = urlsplit(url)
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     paging = [(key, value) for key, value in pairs if key.lower() in ("startrecord", "endrecord", "perpage")]
-    form = [(key, value) for key, value in _column_params(parts.query) if key.lower() != "page"]
+    form = _column_params(parts.query)
     if not any(key == "col" for key, _value in form):
         form.insert(0, ("col", "1"))
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(paging), "")), form

@@ -204,3 +204,12 @@ def test_a_hanweb_list_of_many_groups_is_read_to_its_last_group(tmp_path):
         groups = len(server.posted)
     assert {int(url.rsplit("_", 1)[1].split(".")[0]) for url in docs if "art_33718_" in url} >= set(range(3, 16))
     assert groups == 13 and partial == []
+
+
+def test_hanweb_claim_without_column_parameters_says_why_the_rest_cannot_be_read():
+    page = (LISTS / "hanweb_jpage_jiangsu.html").read_text(encoding="utf-8")
+    # the same column with its nextgroup and param_ object left to a script file
+    stripped = re.sub(r"<nextgroup>.*?</nextgroup>", "", page, flags=re.S).replace("var param_212860={columnid:33718,unitid:'212860'}; ", "")
+    claim = cms.list_claim(stripped, "http://www.jiangsu.gov.cn/col/col33718/index.html")
+    assert (claim.total, claim.on_page, claim.api) == (4895, 2, None)
+    assert "columnid" in claim.why_not
