@@ -264,6 +264,8 @@ class Unit:
     name: str = setting(nonblank)
     aliases: tuple[str, ...] = setting(strings, ())
     url_prefixes: tuple[str, ...] = setting(list_of(web_url), ())
+    # how the unit's 索引号 begin (lsx31/): they name the publishing unit where the URL does not
+    index_prefixes: tuple[str, ...] = setting(strings, ())
     roles: tuple[str, ...] = setting(list_of(choice(ROLES)), ())
 
     @property

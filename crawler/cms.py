@@ -5,7 +5,13 @@ only reads ``<a href>`` misses them. Every helper is a pure function of the page
 source and its URL, so each habit is tested on saved markup (tests/fixtures/crawl/cms/).
 
 - Hanweb 大汉 JCMS: the first records sit in ``<script type="text/xml"><datastore>``
-  as CDATA, the rest come from ``/module/web/jpage/dataproxy.jsp`` in groups.
+  as CDATA, the rest come from ``/module/web/jpage/dataproxy.jsp`` in groups, which
+  answers POST only (the paging in the query string, the column in the form body).
+- TRS 动静结合 lists (``listModel({quickMode: "动静结合", maxStaticIndex, listArgs,
+  pagebar: {prepage, recordCount}})``): the page holds the first pages, the rest come
+  from the site's TRS search (``/was5/web/search``, JSON ``{"count", "docs": [...]}``).
+- A list that claims more records than the crawler can reach is a ListClaim: the
+  spider counts what it read and records the list as partly read.
 - Static numbered pagers (DedeCMS ``list_12_2.html``, EmpireCMS/站群 ``index_2.shtml``,
   PHPCMS ``?page=2``, ``&pageNo=2``, ``pageIndex``): the pager shows a window of
   page numbers and a 尾页 link, so the whole range is known from page one.
@@ -16,12 +22,17 @@ source and its URL, so each habit is tested on saved markup (tests/fixtures/craw
 from __future__ import annotations
 
 import html as html_lib
+import json
+import math
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.html
 from lxml import etree
+
+from parsing.urls import canonical_url
 
 MAX_LIST_PAGES = 500
 
@@ -148,6 +159,182 @@ def _proxy_url(proxy: tuple[str, list[tuple[str, str]]], start: int, end: int, p
 
 def _int(match: re.Match | None, default: int) -> int:
     return int(match.group(1)) if match and int(match.group(1)) > 0 else default
+
+
+def is_hanweb_proxy(url: str) -> bool:
+    """A dataproxy.jsp group as the crawler names it (paging and column in one query)."""
+    return _is_proxy_response(url)
+
+
+def hanweb_post(url: str) -> tuple[str, list[tuple[str, str]]]:
+    """The request jpage.js sends for a group: POST to the proxy with the paging in the query
+    string and the column in the form body (col=1 always; dataproxy answers GET with nothing)."""
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    paging = [(key, value) for key, value in pairs if key.lower() in ("startrecord", "endrecord", "perpage")]
+    form = _column_params(parts.query)
+    if not any(key == "col" for key, _value in form):
+        form.insert(0, ("col", "1"))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(paging), "")), form
+
+
+def _hanweb_claim(html: str, url: str) -> ListClaim | None:
+    lowered = html.lower()
+    if _is_proxy_response(url) or ("datastore" not in lowered and "jpage" not in lowered):
+        return None
+    total = _TOTAL_RECORD.search(html)
+    on_page = len(_RECORD.findall(html))
+    if total is None or int(total.group(1)) <= on_page:
+        return None
+    pages = hanweb_proxy_pages(html, url)
+    if pages:
+        return ListClaim(_family_key(pages[0]), int(total.group(1)), on_page, pages[0])
+    return ListClaim(_page_key(url), int(total.group(1)), on_page, None, "大汉列表的其余记录由脚本从站内接口加载，页面上没有接口所需的栏目参数（columnid）")
+
+
+# ---- TRS 动静结合 lists --------------------------------------------------------------
+
+_LIST_MODEL = re.compile(r"\blistModel\s*\(\s*\{")
+_RECORD_COUNT = re.compile(r"\brecordCount\s*:\s*['\"]?(\d+)")
+_PREPAGE = re.compile(r"\bprepage\s*:\s*['\"]?(\d+)", re.I)
+_MAX_STATIC = re.compile(r"\bmaxStaticIndex\s*:\s*['\"]?(\d+)")
+_STRING = re.compile(r"'([^']*)'|\"([^\"]*)\"")
+# what TRS's list2.trsapi asks the site's WAS search for: the column's documents, a page at a time
+# (the templet every Fujian TRS portal's list API names: ybj/fgw/tjj.fujian.gov.cn, putian.gov.cn)
+SEARCH_PATH, SEARCH_TEMPLET = "/was5/web/search", "advsch.jsp"
+
+
+def _list_arg(html: str, name: str) -> str:
+    """A listArgs value: a string (the last non-empty one of ``"" || "chnlid=1813"``), a number,
+    or a property of an object the page defines (``SiteInfo.searchId`` → ``searchId: 200210``)."""
+    match = re.search(rf"\b{name}\s*:\s*((?:'[^']*'|\"[^\"]*\"|[^,\n}}'\"])+)", html)
+    if match is None:
+        return ""
+    value = match.group(1).strip()
+    strings = [single or double for single, double in _STRING.findall(value) if single or double]
+    if strings:
+        return strings[-1]
+    if value.isdigit():
+        return value
+    reference = re.fullmatch(r"[A-Za-z_$][\w$]*\.([A-Za-z_$][\w$]*)", value)
+    if reference:
+        defined = re.search(rf"\b{reference.group(1)}\s*:\s*['\"]?(\d+)", html)
+        return defined.group(1) if defined else ""
+    return ""
+
+
+def _trs_claim(html: str, url: str) -> ListClaim | None:
+    if not _LIST_MODEL.search(html):
+        return None
+    count, prepage, static = _RECORD_COUNT.search(html), _PREPAGE.search(html), _MAX_STATIC.search(html)
+    if count is None or prepage is None or int(prepage.group(1)) <= 0:
+        return None
+    total, per_page = int(count.group(1)), int(prepage.group(1))
+    static_pages = int(static.group(1)) if static else 1
+    on_page = min(total, static_pages * per_page)
+    if total <= on_page:
+        return None
+    channel, classsql = _list_arg(html, "channelid"), _list_arg(html, "classsql")
+    if not channel or not classsql:
+        return ListClaim(_page_key(url), total, on_page, None, "TRS 列表的其余记录由脚本从站内检索接口加载，页面上没有检索频道（channelid）和栏目条件（classsql）")
+    first = search_page_url(url, channel, classsql, _list_arg(html, "sortfield"), per_page, static_pages + 1)
+    return ListClaim(_family_key(first), total, on_page, first)
+
+
+def search_page_url(url: str, channel: str, classsql: str, sortfield: str, per_page: int, page: int) -> str:
+    query = [("channelid", channel), ("templet", SEARCH_TEMPLET), ("sortfield", sortfield), ("classsql", classsql),
+             ("prepage", str(per_page)), ("page", str(page))]
+    return urljoin(url, SEARCH_PATH) + "?" + urlencode([(key, value) for key, value in query if value])
+
+
+def _search_answer(html: str) -> dict | None:
+    if not html.lstrip().startswith("{") or '"docs"' not in html:
+        return None
+    try:
+        # the search writes raw line breaks inside its strings
+        answer = json.loads(html, strict=False)
+    except ValueError:
+        return None
+    return answer if isinstance(answer, dict) and isinstance(answer.get("docs"), list) else None
+
+
+def unwrap_search_answer(html: str) -> str:
+    """A TRS search answer as the list markup a reader would see: one entry per document."""
+    answer = _search_answer(html)
+    if answer is None:
+        return html
+    entries = []
+    for doc in answer["docs"]:
+        if not isinstance(doc, dict) or not looks_like_url(str(doc.get("url") or "")):
+            continue  # an empty result holds one template row (文章标题) without an address
+        title = html_lib.escape(re.sub(r"<[^>]+>", "", str(doc.get("title") or "")))
+        entries.append(f"<li><a href=\"{html_lib.escape(str(doc['url']))}\">{title}</a> <span>{html_lib.escape(str(doc.get('pubtime') or ''))}</span></li>")
+    return f"<html><head><title></title></head><body><ul class=\"search-answer\">{''.join(entries)}</ul></body></html>"
+
+
+def search_answer_pages(html: str, url: str) -> list[str]:
+    """The search pages after this one, up to the count the answer gives."""
+    parts = urlsplit(url)
+    if not parts.path.endswith(SEARCH_PATH):
+        return []
+    answer = _search_answer(html)
+    query = {key: value for key, value in parse_qsl(parts.query, keep_blank_values=True)}
+    if answer is None or not str(query.get("page", "")).isdigit() or not str(query.get("prepage", "")).isdigit():
+        return []
+    page, per_page = int(query["page"]), max(int(query["prepage"]), 1)
+    try:
+        last = math.ceil(int(answer.get("count")) / per_page)
+    except (TypeError, ValueError):
+        return []
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    return [urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode([(k, str(n) if k == "page" else v) for k, v in pairs]), ""))
+            for n in range(page + 1, min(last, page + MAX_LIST_PAGES) + 1)]
+
+
+def unwrap_list_data(html: str) -> str:
+    """List records a script would show, as markup: Hanweb datastores and TRS search answers."""
+    return unwrap_datastores(unwrap_search_answer(html))
+
+
+# ---- lists that claim more than a page holds -------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListClaim:
+    """A list page's own count of its records and how the crawler reaches the rest."""
+
+    key: str  # the list: its API's pager family, or the page itself when no API is known
+    total: int  # records the list says it has
+    on_page: int  # records the page itself holds
+    api: str | None  # the first request to the list's own API; None: it cannot be derived
+    why_not: str = ""  # why not, in Chinese, for the report
+
+    def to_json(self) -> dict:
+        return {"key": self.key, "total": self.total, "on_page": self.on_page, "api": self.api, "why_not": self.why_not}
+
+    @classmethod
+    def from_json(cls, values: dict) -> ListClaim:
+        return cls(values["key"], values["total"], values["on_page"], values.get("api"), values.get("why_not", ""))
+
+
+def list_claim(html: str, url: str) -> ListClaim | None:
+    """What a list page claims beyond the records it holds, if it claims more."""
+    return _hanweb_claim(html, url) or _trs_claim(html, url)
+
+
+def list_key(url: str) -> str | None:
+    """The list an API answer (a dataproxy group, a search page) belongs to, by its URL in
+    canonical form (the form the crawler stores it under)."""
+    family = pager_family(canonical_url(url))
+    return json.dumps(family[0], ensure_ascii=False) if family is not None else None
+
+
+def _family_key(url: str) -> str:
+    return list_key(url) or _page_key(url)
+
+
+def _page_key(url: str) -> str:
+    return json.dumps(["page", url], ensure_ascii=False)
 
 
 # ---- static numbered pagers ---------------------------------------------------------

@@ -107,6 +107,8 @@ class Page:
     tables: list[list[list[str]]] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     pagination: list[str] = field(default_factory=list)
+    # a list page that says it has more records than it holds (cms.ListClaim)
+    list_claim: cms.ListClaim | None = None
 
 
 def normalise(text: str) -> str:
@@ -136,7 +138,7 @@ def extract_page(
     body: bytes | str, url: str, *, header_charset: str | None = None, list_date: dt.date | None = None
 ) -> Page:
     html, encoding = (body, "utf-8") if isinstance(body, str) else decode_html(body, header_charset)
-    root = parse_html(cms.unwrap_datastores(html))
+    root = parse_html(cms.unwrap_list_data(html))
     meta = extract_meta(root)
     links = extract_links(root, url)
     ld_published = _linked_data_date(root)
@@ -165,6 +167,7 @@ def extract_page(
         tables=extract_tables(root),
         links=links,
         pagination=pagination_urls(html, url, links),
+        list_claim=cms.list_claim(html, url),
     )
 
 
@@ -703,6 +706,10 @@ def pagination_urls(html: str, url: str, links: list[Link]) -> list[str]:
     found += _query_pages(html, url, links)
     found += cms.numbered_pages(url, [(link.url, link.text) for link in links])
     found += cms.hanweb_proxy_pages(html, url)
+    found += cms.search_answer_pages(html, url)
+    claim = cms.list_claim(html, url)
+    if claim is not None and claim.api:
+        found.append(claim.api)
     return list(dict.fromkeys(found))
 
 

@@ -8,12 +8,17 @@ time, in page order: more while pages bring item links not seen before, and none
 once DRY_PAGES answered pages in a row brought nothing new. The highest page a list
 names (its 尾页) goes with the first pages: one request, and a list whose middle
 pages fail still has its end read.
+
+A list whose records come from an API (a Hanweb dataproxy, a TRS search) says how many
+it has; ListTally counts what was read of each, so a list read short is known.
 """
 
 from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
+
+from crawler.cms import ListClaim, list_key
 
 FIRST_PAGES = 10  # released as soon as a list announces its pages
 GROWTH = 3  # further pages each page with new items releases: a 2,000-page list is reached within ~7 levels of depth
@@ -72,3 +77,39 @@ class PagerFamilies:
 
     def spent(self, key: tuple) -> None:
         self.families[key].allowance -= 1
+
+
+@dataclass
+class ListCount:
+    """One list's claim and the records read of it so far."""
+
+    url: str  # the list page
+    total: int
+    read: int
+    why_not: str = ""
+    answered: set[str] = field(default_factory=set)  # its API answers already counted
+
+    @property
+    def reason(self) -> str:
+        return self.why_not or "其余记录由站内列表接口提供，本次未能全部读到（接口出错、无应答或超出抓取上限）"
+
+
+class ListTally:
+    """Each list that claims more records than its page holds, and what its API answers brought:
+    a list read short of its claim is recorded, so its unit's missing items are unknown, not gaps."""
+
+    def __init__(self):
+        self.lists: dict[str, ListCount] = {}
+
+    def claimed(self, url: str, claim: ListClaim) -> None:
+        if claim.key not in self.lists:
+            self.lists[claim.key] = ListCount(url, claim.total, claim.on_page, claim.why_not)
+
+    def answered(self, url: str, records: int) -> None:
+        count = self.lists.get(list_key(url) or "")
+        if count is not None and url not in count.answered:
+            count.answered.add(url)
+            count.read += records
+
+    def partly_read(self) -> list[ListCount]:
+        return [count for count in self.lists.values() if count.read < count.total]

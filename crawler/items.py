@@ -34,6 +34,7 @@ class DocumentItem:
     body: bytes | None = None  # raw bytes for the evidence snapshot
     sha256: str | None = None
     links: list[list[Any]] | None = None  # outgoing links, cached for unchanged re-crawls
+    list_claim: Any = None  # crawler.cms.ListClaim of a list page, cached with the links
 
 
 @dataclass

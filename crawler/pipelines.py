@@ -19,10 +19,10 @@ from sqlalchemy import Date, DateTime, bindparam, insert, select, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from county.units import attribute, attribute_url
+from county.units import attribute_url, attribution
 from crawler.extract import EXTRACTOR_VERSION
 from crawler.items import DocumentItem, FetchErrorItem, ReusedItem
-from crawler.store import create_tables, save_links
+from crawler.store import create_tables, save_claims, save_links
 from storage.db import open_engine
 from storage.models import Document, FetchError, Snapshot
 
@@ -59,6 +59,7 @@ class _Entry:
     error: dict | None = None  # values of a fetch_errors row
     snapshot: dict | None = None  # values of a snapshots row, if the store may not have it yet
     links: tuple[str, str, list] | None = None
+    claim: tuple | None = None  # (url, sha256, crawler.cms.ListClaim)
 
     @property
     def is_document(self) -> bool:
@@ -147,8 +148,11 @@ class StorePipeline:
             entry.snapshot = {"sha256": item.sha256, "content": item.body, "content_type": item.content_type, "url": item.url}
         if item.links is not None and item.sha256:
             entry.links = (item.url, item.sha256, item.links)
+        if item.list_claim is not None and item.sha256:
+            entry.claim = (item.url, item.sha256, item.list_claim)
         values = {name: getattr(item, name) for name in _DOCUMENT_COLUMNS if hasattr(item, name)}
-        values["unit"] = attribute(item.url, item.fields | _publisher_meta(item.meta), self.config)
+        credited = attribution(item.url, item.fields | _publisher_meta(item.meta), self.config)
+        values["unit"], values["unit_reason"] = credited.unit, credited.reason
         entry.document = _without_nul(values) | {"run_id": self.run_id, "extractor_version": EXTRACTOR_VERSION}
         return entry
 
@@ -220,6 +224,7 @@ class StorePipeline:
         if copies:
             self.session.execute(_COPY_SQL, copies)
         save_links(self.session, [entry.links for entry in entries if entry.links])
+        save_claims(self.session, [entry.claim for entry in entries if entry.claim])
         self.session.commit()
         self.known_snapshots.update(snapshots)
         self.saved += sum(entry.is_document for entry in entries)

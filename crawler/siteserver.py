@@ -1,7 +1,9 @@
 """A small threaded web server for fixture sites on 127.0.0.1, with a request log.
 
 Tests, the benchmark and the demo serve county portals from it. It answers
-conditional requests (ETag / Last-Modified → 304) like a real CMS front end.
+conditional requests (ETag / Last-Modified → 304) like a real CMS front end, and
+POST to the paths in ``post_routes`` only (a list API such as Hanweb's dataproxy.jsp,
+which answers GET with nothing).
 """
 
 from __future__ import annotations
@@ -31,14 +33,18 @@ class Reply:
 
 
 Route = Reply | Callable[[str], "Reply | None"]
+PostRoute = Callable[[str, bytes], Reply]  # the path with its query, and the form body
 
 
 class SiteServer:
     """Serves ``routes`` (path → Reply or function of the path) and, failing those, files under ``root``."""
 
-    def __init__(self, root: Path | None = None, routes: dict[str, Route] | None = None, fallback: Callable[[str], Reply | None] | None = None):
+    def __init__(self, root: Path | None = None, routes: dict[str, Route] | None = None, fallback: Callable[[str], Reply | None] | None = None,
+                 post_routes: dict[str, PostRoute] | None = None):
         self.root = Path(root) if root else None
         self.routes: dict[str, Route] = dict(routes or {})
+        self.post_routes: dict[str, PostRoute] = dict(post_routes or {})
+        self.posted: list[tuple[str, bytes]] = []  # path and form body of each POST
         self.fallback = fallback
         self.log: list[tuple[str, str, dict[str, str]]] = []
         self.served: list[tuple[str, int]] = []  # path and the status it was answered with
@@ -106,7 +112,21 @@ class SiteServer:
             def do_GET(self):
                 with server._lock:
                     server.log.append(("GET", self.path, dict(self.headers)))
-                reply = server.reply_for(self.path) or Reply(b"not found", status=404, content_type="text/plain")
+                path = urlsplit(self.path).path
+                if path in server.post_routes:
+                    self._send(Reply(b"", content_type="text/xml"))
+                    return
+                self._send(server.reply_for(self.path) or Reply(b"not found", status=404, content_type="text/plain"))
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with server._lock:
+                    server.log.append(("POST", self.path, dict(self.headers)))
+                    server.posted.append((self.path, body))
+                route = server.post_routes.get(urlsplit(self.path).path)
+                self._send(route(self.path, body) if route else Reply(b"method not allowed", status=405, content_type="text/plain"))
+
+            def _send(self, reply: Reply) -> None:
                 if reply.delay:
                     time.sleep(reply.delay)
                 headers = dict(reply.headers)

@@ -1,8 +1,9 @@
 """The crawler's side of the store: last night's documents, and links of unchanged pages.
 
 A page that did not change since the previous run is not parsed again; its
-outgoing links come from ``crawl_links``, keyed by URL and content hash, so the
-crawl still reaches everything behind it.
+outgoing links come from ``crawl_links``, and what a list page claims beyond the
+records it holds from ``crawl_list_claims``, both keyed by URL and content hash, so
+the crawl still reaches everything behind it and counts what it could not read.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import Engine, LargeBinary, String, Text, select
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from crawler.cms import ListClaim
 from storage.models import Document, Run
 
 
@@ -28,6 +30,14 @@ class PageLinks(CrawlBase):
     url: Mapped[str] = mapped_column(Text, primary_key=True)  # a redirect target has any length
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     links: Mapped[bytes] = mapped_column(LargeBinary)  # zlib-compressed JSON [[url, text, list_date], …]
+
+
+class PageClaim(CrawlBase):
+    __tablename__ = "crawl_list_claims"
+
+    url: Mapped[str] = mapped_column(Text, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    claim: Mapped[str] = mapped_column(Text)  # JSON of crawler.cms.ListClaim
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +64,7 @@ def previous_documents(session: Session, run_id: int) -> dict[str, Previous]:
     The links come in the same query (a few hundred compressed bytes a page) because
     asking for them page by page cost an unchanged re-crawl more than its downloads.
     """
-    previous = session.scalars(
-        select(Run.id).where(Run.id < run_id, Run.status.in_(("crawled", "checked"))).order_by(Run.id.desc()).limit(1)
-    ).first()
+    previous = previous_run_id(session, run_id)
     if previous is None:
         return {}
     rows = session.execute(
@@ -77,3 +85,29 @@ def save_links(session: Session, rows: list[tuple[str, str, list[list]]]) -> Non
         return
     known = {(row.url, row.sha256) for row in session.scalars(select(PageLinks).where(PageLinks.url.in_([v["url"] for v in values])))}
     session.add_all(PageLinks(**value) for value in values if (value["url"], value["sha256"]) not in known)
+
+
+def save_claims(session: Session, rows: list[tuple[str, str, ListClaim]]) -> None:
+    if not rows:
+        return
+    wanted = {(url, sha): json.dumps(claim.to_json(), ensure_ascii=False) for url, sha, claim in rows}
+    known = set(session.execute(select(PageClaim.url, PageClaim.sha256).where(PageClaim.url.in_([url for url, _sha in wanted]))).tuples())
+    session.add_all(PageClaim(url=url, sha256=sha, claim=claim) for (url, sha), claim in wanted.items() if (url, sha) not in known)
+
+
+def run_claims(session: Session, run_id: int | None) -> dict[str, ListClaim]:
+    """What the list pages of a run (as stored, by URL) claim beyond the records they hold."""
+    if run_id is None:
+        return {}
+    rows = session.execute(
+        select(PageClaim.url, PageClaim.claim)
+        .join(Document, (Document.url == PageClaim.url) & (Document.sha256 == PageClaim.sha256))
+        .where(Document.run_id == run_id)
+    )
+    return {row.url: ListClaim.from_json(json.loads(row.claim)) for row in rows}
+
+
+def previous_run_id(session: Session, run_id: int) -> int | None:
+    return session.scalars(
+        select(Run.id).where(Run.id < run_id, Run.status.in_(("crawled", "checked"))).order_by(Run.id.desc()).limit(1)
+    ).first()

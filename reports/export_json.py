@@ -38,11 +38,14 @@ def run_summary(run: Run) -> dict[str, Any]:
 
 
 def _evidence(item: dict[str, Any]) -> dict[str, Any]:
-    # the store may keep more (the snapshot's sha256); the interface promises these four
+    # the store may keep more (the snapshot's sha256); the interface promises these four, and the unit's reason
     entry = {key: item.get(key) for key in EVIDENCE_KEYS}
     entry["url"] = str(entry["url"] or "")
     entry["title"] = str(entry["title"] or "")
     entry["note"] = str(entry["note"] or "")
+    # which unit the document is credited to and why; absent in findings judged before unit reasons
+    if item.get("unit_reason"):
+        entry["unit"], entry["unit_reason"] = str(item.get("unit") or ""), str(item["unit_reason"])
     return entry
 
 

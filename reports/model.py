@@ -58,10 +58,17 @@ class EvidenceView:
     published: dt.date | None
     note: str
     sha256: str | None = None
+    unit: str = ""  # the unit its document is credited to, and why (absent in findings before unit reasons)
+    unit_reason: str = ""
 
     @property
     def link(self) -> str | None:
         return safe_link(self.url)
+
+    @property
+    def credit(self) -> str:
+        """归属：县司法局（依据：网址前缀 …）"""
+        return f"归属：{self.unit}（依据：{self.unit_reason}）" if self.unit and self.unit_reason else ""
 
     @classmethod
     def of(cls, raw: dict[str, Any]) -> EvidenceView:
@@ -71,6 +78,8 @@ class EvidenceView:
             published=_date(raw.get("published")),
             note=str(raw.get("note") or ""),
             sha256=raw.get("sha256") or None,
+            unit=str(raw.get("unit") or ""),
+            unit_reason=str(raw.get("unit_reason") or ""),
         )
 
 

@@ -44,6 +44,8 @@ class Doc:
     meta: dict[str, Any] = field(default_factory=dict)
     tables: list[Any] = field(default_factory=list)
     unit: str = ""
+    # why the document is the unit's (county.units.Attribution.reason)
+    unit_reason: str = ""
     http_status: int = 200
     parent_url: str | None = None
     link_text: str | None = None
@@ -62,6 +64,20 @@ class ErrorView:
     url: str
     unit: str
     reason: str
+
+
+@dataclass(frozen=True)
+class PartialListView:
+    """A list page read short of the records it claims (storage.models.PartialList)."""
+
+    url: str
+    unit: str
+    claimed: int
+    read: int
+    reason: str
+
+    def describe(self) -> str:
+        return f"{self.url} 称共 {self.claimed} 条，本次只读到 {self.read} 条（{self.reason}）"
 
 
 @dataclass(frozen=True)
@@ -100,18 +116,22 @@ class Evidence:
     published: dt.date | None = None
     note: str = ""
     sha256: str | None = None
+    # the unit the document is credited to and why (rules.corpus.Ownership), filled in by the engine
+    unit: str = ""
+    unit_reason: str = ""
 
     @classmethod
     def of(cls, doc: Doc, note: str = "") -> Evidence:
         return cls(url=doc.url, title=doc.title, published=doc.published_on, note=note, sha256=doc.sha256)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        values = {
             "url": self.url,
             "title": self.title,
             "published": self.published.isoformat() if self.published else None,
             "note": self.note,
         }
+        return values | ({"unit": self.unit, "unit_reason": self.unit_reason} if self.unit_reason else {})
 
 
 @dataclass
@@ -153,6 +173,8 @@ class CheckContext:
     baseline: PastRun | None = None
     # (indicator, check) of a county-scope item → where its evidence was last seen, behind URLs that failed tonight
     last_seen: dict[tuple[str, str], list[Sighting]] = field(default_factory=dict)
+    # list pages read short of what they claim: what is missing under their unit may be behind them
+    partial_lists: list[PartialListView] = field(default_factory=list)
     # views of the run that several checks build (rules.corpus.Corpus), made once per run
     _shared: dict[Any, Any] = field(default_factory=dict, repr=False)
     # the one unit a per-unit check is judged for (see for_unit); None: every unit
@@ -176,6 +198,9 @@ class CheckContext:
 
     def unit_errors(self, unit: str) -> list[ErrorView]:
         return self._errors_by_unit.get(unit, [])
+
+    def unit_partial_lists(self, unit: str) -> list[PartialListView]:
+        return [partial for partial in self.partial_lists if partial.unit == unit]
 
     @property
     def county_unit(self) -> Unit:

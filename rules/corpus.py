@@ -8,7 +8,8 @@ whose title matches phrases P" without a pass over every document.
 A document's unit is decided once per run, from the configuration the run is
 judged with: a unit's URL prefixes or aliases may have changed since the crawl, so
 the unit the crawl stored is not read (it only serves queries on the store). The
-engine attributes each document by URL prefix or 发布机构 (Doc.unit); this view
+engine attributes each document by URL prefix, 发布机构/来源 or 索引号 (Doc.unit, with
+Doc.unit_reason); this view
 adds what only the whole run can tell (a title naming a unit, an attachment
 belonging to its page's unit) and is the only place checks ask.
 """
@@ -41,7 +42,8 @@ MIN_COLUMN_ENTRIES = 2
 @dataclass(frozen=True)
 class Ownership:
     unit: str
-    reason: str  # 网址或发布机构 | 标题写明 | 所在网页的单位
+    # 网址前缀 … | 发布机构：… | 来源：… | 索引号 … (Doc.unit_reason) | 标题写明 … | 所在网页 …
+    reason: str
 
 
 class Corpus:
@@ -87,14 +89,14 @@ class Corpus:
 
     def _find_owner(self, doc: Doc) -> Ownership:
         if doc.unit != self.ctx.county_unit.name:
-            return Ownership(doc.unit, "网址或发布机构")
+            return Ownership(doc.unit, doc.unit_reason)
         named = self._units.named_in(doc.title)
         if named:
-            return Ownership(named, "标题写明")
+            return Ownership(named[0], f"标题写明“{named[1]}”")
         parent = self.parent_of(doc)
         if doc.kind == "attachment" and parent is not None and parent.url != doc.url:
-            return Ownership(self.owner(parent), "所在网页的单位")
-        return Ownership(doc.unit, "网址或发布机构")
+            return Ownership(self.owner(parent), f"所在网页 {parent.url}（{self.ownership(parent).reason}）")
+        return Ownership(doc.unit, doc.unit_reason)
 
     def named_unit(self, title: str) -> str | None:
         """The configured department or township a title names first, if any."""
@@ -187,17 +189,18 @@ class _UnitNames:
         names = sorted({name for name, _ in self._names}, key=len, reverse=True)
         self._any = re.compile("|".join(map(re.escape, names))) if names else None
 
-    def named_in(self, title: str) -> str | None:
-        """The unit named first (the longest name at a place) and not as a higher-level body."""
+    def named_in(self, title: str) -> tuple[str, str] | None:
+        """(unit, the name the title uses) for the unit named first (the longest name at a place),
+        not as a higher-level body."""
         if self._any is None or not self._any.search(title):
             return None
         hits = []
         for name, unit in self._names:
             for found in re.finditer(re.escape(name), title):
                 if found.start() == 0 or title[found.start() - 1] not in _HIGHER_LEVEL:
-                    hits.append((found.start(), -len(name), unit))
+                    hits.append((found.start(), -len(name), unit, name))
                     break
-        return min(hits)[2] if hits else None
+        return min(hits)[2:] if hits else None
 
 
 class TitleIndex:

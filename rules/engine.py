@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from county.config import Config
 from county.units import UnitFinder, unit_finder
 from parsing.urls import canonical_url
-from rules.base import CheckContext, Doc, ErrorView, PastFinding, PastRun, Result, Sighting, registered_checks
+from rules.base import CheckContext, Doc, ErrorView, PartialListView, PastFinding, PastRun, Result, Sighting, registered_checks
 from rules.completeness import assess, start_failures
+from rules.corpus import corpus_of
 from rules.county_checks import NegativeHitCheck
 from storage.db import (
     earlier_findings,
@@ -26,6 +27,7 @@ from storage.db import (
     previous_complete_run,
     run_fetch_errors,
     run_findings,
+    run_partial_lists,
 )
 from storage.models import Document, Finding, Run
 
@@ -48,6 +50,8 @@ def build_context(session: Session, run: Run, config: Config, as_of: dt.date) ->
     rows = session.execute(query.execution_options(yield_per=ROWS_PER_BATCH))
     documents = [_doc_view(row, units) for row in rows]
     errors = [ErrorView(row.url, units.attribute_url(row.url), row.reason) for row in run_fetch_errors(session, run.id)]
+    partial_lists = [PartialListView(row.url, units.attribute_url(row.url), row.claimed, row.read, row.reason)
+                     for row in run_partial_lists(session, run.id)]
     failures = start_failures(run.start_urls or config.crawl.start_urls, documents, errors)
     baseline = previous_complete_run(session, run)
     completeness = assess(run, baseline, previous_checked_run(session, run), failures, config.store)
@@ -63,6 +67,7 @@ def build_context(session: Session, run: Run, config: Config, as_of: dt.date) ->
         start_failure="；".join(failures),
         completeness=completeness,
         baseline=_past_run(session, baseline),
+        partial_lists=partial_lists,
         last_seen=_last_seen(session, run, config, documents, errors) if errors else {},
     )
 
@@ -80,6 +85,7 @@ ROWS_PER_BATCH = 2000
 
 def _doc_view(row, units: UnitFinder) -> Doc:
     fields, meta = _shared_keys(row.fields), _shared_keys(row.meta)
+    credited = units.attribution(row.url, meta | fields)
     return Doc(
         url=row.url,
         title=row.title or "",
@@ -89,7 +95,8 @@ def _doc_view(row, units: UnitFinder) -> Doc:
         fields=fields,
         meta=meta,
         tables=row.tables or [],
-        unit=units.attribute(row.url, meta | fields),
+        unit=credited.unit,
+        unit_reason=credited.reason,
         http_status=row.http_status,
         parent_url=row.parent_url,
         link_text=row.link_text,
@@ -160,7 +167,21 @@ def judge(ctx: CheckContext, checks: Iterable[type] | None = None) -> list[Resul
     results: list[Result] = []
     for check_class in check_classes:
         results.extend(_apply_fetch_errors(result, check_class, ctx) for result in _judge_one(check_class, ctx))
-    return results + list(_silenced(ctx, check_classes, results))
+    results += _silenced(ctx, check_classes, results)
+    _credit_evidence(ctx, results)
+    return results
+
+
+def _credit_evidence(ctx: CheckContext, results: Sequence[Result]) -> None:
+    """Each piece of evidence says which unit its document is credited to and why, so a unit
+    shown a page as its own (or missing one) can see what decided it."""
+    corpus = corpus_of(ctx)
+    for result in results:
+        for item in result.evidence:
+            doc = corpus.by_url.get(item.url)
+            if doc is not None:
+                owner = corpus.ownership(doc)
+                item.unit, item.unit_reason = owner.unit, owner.reason
 
 
 def _judge_one(check_class, ctx: CheckContext) -> list[Result]:
@@ -211,6 +232,10 @@ def _apply_fetch_errors(result: Result, check_class, ctx: CheckContext) -> Resul
     if errors and _hidden_by_errors(result, check_class):
         return _unknown(result, _but(result.message, f"该单位有页面抓取失败（{_urls(errors)}），无法确认是否缺失。"
                                      "请确认这些页面能正常打开，下次检查会重新判断"))
+    partial = ctx.unit_partial_lists(result.unit)
+    if partial and _hidden_by_errors(result, check_class):
+        return _unknown(result, _but(result.message, f"该单位的列表只读到一部分（{_partial(partial)}），缺少的可能在未读到的记录中，无法确认是否缺失。"
+                                     "请让网站在页面上提供完整的翻页链接，或确认列表接口能正常访问"))
     if ctx.completeness.complete:
         return result
     if result.status == "fail":
@@ -267,6 +292,8 @@ def _unread(ctx: CheckContext, unit: str) -> str | None:
         return "首页未能正常打开"
     if ctx.unit_errors(unit):
         return f"该单位有页面抓取失败（{_urls(ctx.unit_errors(unit))}）"
+    if ctx.unit_partial_lists(unit):
+        return f"该单位的列表只读到一部分（{_partial(ctx.unit_partial_lists(unit))}）"
     if not ctx.completeness.complete:
         return f"抓取不完整（{ctx.completeness.reason}）"
     return None
@@ -281,6 +308,11 @@ def _unknown(result: Result, message: str) -> Result:
 def _urls(errors: Sequence[ErrorView]) -> str:
     urls = "、".join(error.url for error in errors[:MAX_URLS])
     return urls + (f" 等 {len(errors)} 个网址" if len(errors) > MAX_URLS else "")
+
+
+def _partial(partial: Sequence[PartialListView]) -> str:
+    described = "；".join(item.describe() for item in partial[:MAX_URLS])
+    return described + (f" 等 {len(partial)} 个列表" if len(partial) > MAX_URLS else "")
 
 
 def _day(day: dt.date | None) -> str:

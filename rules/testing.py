@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from county.config import CalendarSettings, parse_config
-from county.units import attribute, attribute_url
+from county.units import attribute_url, attribution
 from rules.base import CheckContext, Doc, ErrorView, Result
 
 BASE = "http://gov.test"
@@ -73,6 +73,7 @@ def context_for_case(case: dict[str, Any], catalogue, extra_calendar: CalendarSe
 def _doc(entry: dict[str, Any], config) -> Doc:
     fields = dict(entry.get("fields", {}))
     url = _absolute(entry["url"])
+    credited = attribution(url, fields | dict(entry.get("meta", {})), config)
     return Doc(
         url=url,
         title=entry.get("title", ""),
@@ -82,7 +83,8 @@ def _doc(entry: dict[str, Any], config) -> Doc:
         fields=fields,
         meta=dict(entry.get("meta", {})),
         tables=entry.get("tables", []),
-        unit=attribute(url, fields | dict(entry.get("meta", {})), config),
+        unit=credited.unit,
+        unit_reason=credited.reason,
         http_status=entry.get("http_status", 200),
         parent_url=_absolute(entry["parent_url"]) if entry.get("parent_url") else None,
         link_text=entry.get("link_text"),

@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import review  # noqa: F401 - its tables are part of Base.metadata, so a new store has them
-from storage.models import Base, Document, FetchError, Finding, Run, Snapshot, utcnow
+from storage.models import Base, Document, FetchError, Finding, PartialList, Run, Snapshot, utcnow
 
 DEFAULT_DB_URL = "sqlite:///fazhi.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -166,6 +166,10 @@ def run_documents(session: Session, run_id: int) -> list[Document]:
 
 def run_fetch_errors(session: Session, run_id: int) -> list[FetchError]:
     return list(session.scalars(select(FetchError).where(FetchError.run_id == run_id).order_by(FetchError.id)))
+
+
+def run_partial_lists(session: Session, run_id: int) -> list[PartialList]:
+    return list(session.scalars(select(PartialList).where(PartialList.run_id == run_id).order_by(PartialList.id)))
 
 
 def run_findings(session: Session, run_id: int) -> list[Finding]:

@@ -45,6 +45,7 @@ class Run(Base):
 
     documents: Mapped[list[Document]] = relationship(back_populates="run", cascade="all, delete-orphan")
     errors: Mapped[list[FetchError]] = relationship(back_populates="run", cascade="all, delete-orphan")
+    partial_lists: Mapped[list[PartialList]] = relationship(back_populates="run", cascade="all, delete-orphan")
     findings: Mapped[list[Finding]] = relationship(back_populates="run", cascade="all, delete-orphan")
 
 
@@ -74,6 +75,8 @@ class Document(Base):
     # tables found in the page or attachment: a list of tables, each a list of rows of cell strings
     tables: Mapped[list[Any]] = mapped_column(default=list)
     unit: Mapped[str | None] = mapped_column(Text)
+    # why the document is the unit's: 网址前缀 …, 来源：…, 发布机构：…, 索引号 … (county.units.Attribution)
+    unit_reason: Mapped[str | None] = mapped_column(Text)
     parent_url: Mapped[str | None] = mapped_column(Text)
     link_text: Mapped[str | None] = mapped_column(Text)
     extension: Mapped[str | None] = mapped_column(Text)
@@ -105,6 +108,24 @@ class FetchError(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     run: Mapped[Run] = relationship(back_populates="errors")
+
+
+class PartialList(Base):
+    """A list page that claims more records than the crawl could read (its API unknown, failed or capped):
+    a missing item of its unit is unknown, not a gap (CHECKS.md Statuses)."""
+
+    __tablename__ = "partial_lists"
+    __table_args__ = (Index("ix_partial_lists_run_unit", "run_id", "unit"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str | None] = mapped_column(Text)
+    claimed: Mapped[int] = mapped_column(Integer)  # records the list says it has
+    read: Mapped[int] = mapped_column(Integer)  # records the crawl read
+    reason: Mapped[str] = mapped_column(Text)
+
+    run: Mapped[Run] = relationship(back_populates="partial_lists")
 
 
 class Finding(Base):

@@ -3,7 +3,7 @@
 A county portal of 20,000 pages copies 20,000 document rows, text included, into
 every run. Old runs keep their summary and findings forever (the report's trend
 and 新发现/已整改 need them), but only the newest runs keep their documents, fetch
-errors and the snapshots nothing else refers to.
+errors, partly read lists and the snapshots nothing else refers to.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import column, delete, inspect, or_, select, table
 from sqlalchemy.orm import Session
 
-from storage.models import Document, FetchError, Finding, Run, Snapshot
+from storage.models import Document, FetchError, Finding, PartialList, Run, Snapshot
 
 # the next crawl reuses the previous run's documents, and a report compares two runs
 MIN_KEEP_RUNS = 2
@@ -37,6 +37,7 @@ def prune(session: Session, keep_runs: int) -> Pruned:
     if old:
         documents = session.execute(delete(Document).where(Document.run_id.in_(old))).rowcount
         session.execute(delete(FetchError).where(FetchError.run_id.in_(old)))
+        session.execute(delete(PartialList).where(PartialList.run_id.in_(old)))
     snapshots = _drop_orphaned_snapshots(session, kept_ids | running)
     _drop_orphaned_link_caches(session)
     session.commit()
@@ -68,9 +69,11 @@ def _drop_orphaned_snapshots(session: Session, kept_runs: set[int]) -> int:
 
 
 def _drop_orphaned_link_caches(session: Session) -> None:
-    """The crawler's cache of unchanged pages' links (crawl_links) lives as long as a document of that version."""
-    if not inspect(session.bind).has_table("crawl_links"):
-        return
-    links = table("crawl_links", column("url"), column("sha256"))
-    in_use = select(Document.url).where(Document.url == links.c.url, Document.sha256 == links.c.sha256)
-    session.execute(delete(links).where(~in_use.exists()))
+    """The crawler's caches of unchanged pages' links (crawl_links) and list claims (crawl_list_claims)
+    live as long as a document of that version."""
+    for name in ("crawl_links", "crawl_list_claims"):
+        if not inspect(session.bind).has_table(name):
+            continue
+        cache = table(name, column("url"), column("sha256"))
+        in_use = select(Document.url).where(Document.url == cache.c.url, Document.sha256 == cache.c.sha256)
+        session.execute(delete(cache).where(~in_use.exists()))

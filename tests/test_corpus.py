@@ -8,6 +8,7 @@ import yaml
 
 from rules.base import registered_checks
 from county.catalogue import load_catalogue
+from county.units import COUNTY_DEFAULT
 from rules.corpus import Corpus, match_doc
 from rules.county_checks import Requirement, normative_hits
 from rules.matching import Phrase, match_title
@@ -85,11 +86,11 @@ def test_a_documents_unit_is_decided_once_with_the_reason():
     corpus = Corpus(context_for_case(case, load_catalogue()))
     owners = {doc.url.rsplit("gov.test", 1)[-1]: (found.unit, found.reason) for doc in corpus.docs if (found := corpus.ownership(doc))}
     assert owners == {
-        "/bm/sfj/1.html": ("县司法局", "网址或发布机构"),
-        "/xxgk/1.html": ("县教育局", "标题写明"),
-        "/xxgk/2.html": ("县政府", "网址或发布机构"),  # 市教育局 is the city's, not ours
-        "/bm/jyj/2.html": ("县教育局", "网址或发布机构"),
-        "/files/qzqd.xlsx": ("县教育局", "所在网页的单位"),
+        "/bm/sfj/1.html": ("县司法局", "网址前缀 http://gov.test/bm/sfj/"),
+        "/xxgk/1.html": ("县教育局", "标题写明“鲁山县教育局”"),
+        "/xxgk/2.html": ("县政府", COUNTY_DEFAULT),  # 市教育局 is the city's, not ours
+        "/bm/jyj/2.html": ("县教育局", "网址前缀 http://gov.test/bm/jyj/"),
+        "/files/qzqd.xlsx": ("县教育局", "所在网页 http://gov.test/bm/jyj/2.html（网址前缀 http://gov.test/bm/jyj/）"),
     }
     assert [doc.title for doc in corpus.documents_of("县教育局")] == ["鲁山县教育局2020年法治政府建设情况报告", "县教育局权责清单", "附件1"]
 

@@ -57,9 +57,11 @@ def datastore(first: int, last: int, offsite_port: int | None = None) -> str:
     return f'<datastore>\n<nextgroup><![CDATA[<a href="{nextgroup}"></a>]]></nextgroup>\n<recordset>{records}</recordset>\n</datastore>'
 
 
-def dataproxy(path: str) -> Reply:
+def dataproxy(path: str, body: bytes) -> Reply:
+    # jpage.js POSTs: the paging in the query string, the column in the form body
     query = {key: values[0] for key, values in parse_qs(urlsplit(path).query).items()}
-    if any(query.get(key) != value for key, value in COLUMN.items()):
+    form = {key: values[0] for key, values in parse_qs(body.decode()).items()}
+    if any(form.get(key) != value for key, value in COLUMN.items()) or form.get("col") != "1":
         return Reply(b"<datastore><recordset></recordset></datastore>", content_type="text/xml")
     first, last = int(query["startrecord"]), min(int(query["endrecord"]), TOTAL)
     body = f'<?xml version="1.0" encoding="UTF-8"?>{datastore(first, last)}'
@@ -73,12 +75,12 @@ def test_hanweb_column_reaches_every_record_through_dataproxy(tmp_path):
                   f"<script>$(document).ready(function(){{ $('#4063').jpage({{totalRecord:{TOTAL},perPage:{PER_PAGE},"
                   f"proxyUrl:'/module/web/jpage/dataproxy.jsp'}}); }});</script></body></html>")
         server.routes |= {"/": html('<a href="/col/col1229/index.html">通知公告</a>'),
-                          "/col/col1229/index.html": html(column),
-                          "/module/web/jpage/dataproxy.jsp": dataproxy}
+                          "/col/col1229/index.html": html(column)}
+        server.post_routes["/module/web/jpage/dataproxy.jsp"] = dataproxy
         server.fallback = lambda path: article(path) if path.startswith("/art/") else None
         docs = run_crawl(server, tmp_path, "")
-        paths = server.paths()
-    proxy_queries = [parse_qs(urlsplit(path).query) for path in paths if path.startswith("/module/")]
+        paths, posted = server.paths(), server.posted
+    proxy_queries = [parse_qs(urlsplit(path).query) | parse_qs(body.decode()) for path, body in posted]
     # both groups are scheduled together, so Scrapy may ask for them in either order; what counts
     # is that each group is asked for once and none beyond the last record
     groups = sorted((int(query["startrecord"][0]), int(query["endrecord"][0])) for query in proxy_queries)

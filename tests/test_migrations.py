@@ -62,15 +62,16 @@ def test_a_pre_alembic_sqlite_store_is_upgraded_and_keeps_its_rows(tmp_path):
 
     assert_night_kept(url)
     with create_engine(url).connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0004_review"
-        assert "extractor_version" in {column["name"] for column in inspect(connection).get_columns("documents")}
+        assert MigrationContext.configure(connection).get_current_revision() == "0005_unit_reason"
+        assert {"extractor_version", "unit_reason"} <= {column["name"] for column in inspect(connection).get_columns("documents")}
+        assert "partial_lists" in inspect(connection).get_table_names()
 
 
 def test_a_new_store_is_made_at_the_newest_revision(tmp_path):
     url = f"sqlite:///{tmp_path / 'new.db'}"
     open_engine(url).dispose()
     with create_engine(url).connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0004_review"
+        assert MigrationContext.configure(connection).get_current_revision() == "0005_unit_reason"
         assert set(inspect(connection).get_table_names()) >= {"runs", "documents", "fetch_errors", "findings", "snapshots"}
 
 
@@ -140,4 +141,4 @@ def test_a_store_before_the_review_loop_gains_users_and_verdicts_that_outlive_it
         assert [v.reason for v in all_verdicts(session)] == ["已在政务公开专栏发布"]
         assert find_user(session, "张审核").role == "reviewer"
     with create_engine(url).connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0004_review"
+        assert MigrationContext.configure(connection).get_current_revision() == "0005_unit_reason"

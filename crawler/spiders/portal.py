@@ -4,7 +4,10 @@ It follows every in-scope link and every list page a pager script announces,
 turns each HTML page and attachment into a DocumentItem, and every failed fetch
 into a FetchErrorItem — including a 200 answer that is not the page (an empty,
 cut-short, maintenance, login or challenge page: crawler.soft_errors). Documents unchanged since the previous run (304, or the
-same bytes) become ReusedItems and their links come from the link cache.
+same bytes) become ReusedItems and their links come from the link cache. A list whose
+records come from the site's own list API is followed through it (a Hanweb dataproxy
+by POST, as jpage.js asks); one read short of the count it claims is stored as a
+PartialList when the crawl finishes.
 """
 
 from __future__ import annotations
@@ -29,20 +32,21 @@ from scrapy.exceptions import (
     ResponseDataLossError,
 )
 from scrapy.spidermiddlewares.httperror import HttpError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from twisted.internet.defer import CancelledError
 from twisted.internet.error import ConnectError, DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.web._newclient import ResponseFailed
 
+from county.units import attribute_url
 from crawler.attachments import sniff
-from crawler.cms import is_pager_text, pager_family
+from crawler.cms import ListClaim, hanweb_post, is_hanweb_proxy, is_pager_text, pager_family
 from crawler.extract import EXTRACTOR_VERSION, Link, extract_page
-from crawler.frontier import PagerFamilies
+from crawler.frontier import ListTally, PagerFamilies
 from crawler.items import DocumentItem, FetchErrorItem, ReusedItem
 from crawler.middlewares import OFFSITE, PRIVATE, REPEATED
 from crawler.soft_errors import soft_error
-from crawler.store import PageLinks, Previous, create_tables, previous_documents
+from crawler.store import PageLinks, Previous, create_tables, previous_documents, previous_run_id, run_claims
 from crawler.urls import (
     Scope,
     VolatileParams,
@@ -55,7 +59,7 @@ from crawler.urls import (
 )
 from parsing.urls import canonical_url
 from storage.db import load_snapshot, open_engine
-from storage.models import Document, FetchError
+from storage.models import Document, FetchError, PartialList
 
 _ATTACHMENT_TYPES = re.compile(r"pdf|msword|officedocument|ms-excel|ms-works|wps|ofd|zip|octet-stream|rtf|kswps|\bet\b")
 _GENERIC_LINK_TEXT = re.compile(r"^(?:附件\d*[:：]?|点击)?(?:下载|查看|附件|打开|详情|原文)?(?:附件)?$")
@@ -78,6 +82,7 @@ class PortalSpider(scrapy.Spider):
         create_tables(spider.engine)
         spider.session = Session(spider.engine)
         spider.previous = previous_documents(spider.session, settings.getint("FAZHI_RUN_ID"))
+        spider.previous_claims = run_claims(spider.session, previous_run_id(spider.session, settings.getint("FAZHI_RUN_ID")))
         spider.session.rollback()  # no read transaction left open: it would keep the WAL from checkpointing
         return spider
 
@@ -114,6 +119,7 @@ class PortalSpider(scrapy.Spider):
             .where(Document.run_id == run_id)
         ).all()
         failed = self.session.scalars(select(FetchError.url).where(FetchError.run_id == run_id)).all()
+        claims = run_claims(self.session, run_id)
         self.session.rollback()
         seen = self.seen
         seen.update(document.url for document in documents)
@@ -129,20 +135,43 @@ class PortalSpider(scrapy.Spider):
                 links = json.loads(zlib.decompress(document.links))
             else:
                 links = self._links_from_snapshot(document.url, document.sha256)
+            self._tally(document.url, claims.get(document.url), links)
             for request in self._follow(links, document.url, document.published_on):
                 request.meta["depth"] = depth
                 request.priority = -depth * priority  # as DepthMiddleware would have queued it
                 yield request
 
     def closed(self, reason):
+        if reason == "finished":
+            self._save_partial_lists()
         self.session.close()
         self.engine.dispose()
+
+    def _save_partial_lists(self) -> None:
+        """The lists read short of their claim, written once the crawl is whole (the pipelines
+        have closed by now: a stopped crawl, resumed later, writes them when it finishes)."""
+        run_id = self.settings.getint("FAZHI_RUN_ID")
+        rows = [
+            PartialList(run_id=run_id, url=count.url, unit=attribute_url(count.url, self.config), claimed=count.total,
+                        read=count.read, reason=count.reason)
+            for count in self._frontier("lists", ListTally).partly_read()
+        ]
+        self.session.execute(delete(PartialList).where(PartialList.run_id == run_id))
+        self.session.add_all(rows)
+        self.session.commit()
+
+    def _tally(self, url: str, claim: ListClaim | None, links: Iterable[list]) -> None:
+        tally = self._frontier("lists", ListTally)
+        if claim is not None:
+            tally.claimed(url, claim)
+        tally.answered(url, sum(1 for _target, text, _date in links if not is_pager_text(text)))
 
     # ---- responses -------------------------------------------------------------
 
     def parse(self, response):
-        url = canonical_url(response.url)
-        previous = self.previous.get(canonical_url(response.request.url)) or self.previous.get(url)
+        # a POSTed list API group is known by the URL that names its column too
+        url = canonical_url(response.meta.get("fazhi_url") or response.url)
+        previous = self.previous.get(canonical_url(response.meta.get("fazhi_url") or response.request.url)) or self.previous.get(url)
         if response.status == 304 and previous is not None:
             yield from self._unchanged(response, url, previous)
             return
@@ -165,7 +194,7 @@ class PortalSpider(scrapy.Spider):
         )
         if reason is not None:
             # a redirect's failure belongs to the URL the site linked to, as in on_error
-            linked = canonical_url(response.meta.get("redirect_urls", [response.url])[0])
+            linked = _linked_url(response.request)
             yield FetchErrorItem(url=linked, reason=reason, http_status=response.status)
             return
         yield from self._page(response, url, digest, page)
@@ -217,7 +246,9 @@ class PortalSpider(scrapy.Spider):
             body=response.body,
             sha256=digest,
             links=links,
+            list_claim=page.list_claim,
         )
+        self._tally(url, page.list_claim, links)
         yield from self._follow(links, url, page.published_on, page.text)
 
     def _attachment(self, response, url: str, digest: str) -> DocumentItem:
@@ -252,6 +283,7 @@ class PortalSpider(scrapy.Spider):
         links = previous.outgoing()
         if links is None:
             links = self._links_from_snapshot(url, previous.sha256)
+        self._tally(url, self.previous_claims.get(url), links)
         yield from self._follow(links, url, None)
 
     def _links_from_snapshot(self, url: str, digest: str) -> list[list]:
@@ -365,6 +397,10 @@ class PortalSpider(scrapy.Spider):
                 "parent_published": published}
         if kind == "attachment":
             meta["download_maxsize"] = self.attachment_bytes
+        if is_hanweb_proxy(url):
+            address, form = hanweb_post(url)
+            meta["fazhi_url"] = url
+            return scrapy.FormRequest(address, formdata=form, callback=self.parse, errback=self.on_error, meta=meta)
         return scrapy.Request(url, callback=self.parse, errback=self.on_error, headers=self._conditional(url), meta=meta)
 
     def _within_caps(self, url: str, state: dict) -> bool:
@@ -391,8 +427,7 @@ class PortalSpider(scrapy.Spider):
 
     def on_error(self, failure):
         request = failure.request
-        # a redirect's failure belongs to the URL the site linked to
-        url = canonical_url(request.meta.get("redirect_urls", [request.url])[0])
+        url = _linked_url(request)
         if failure.check(IgnoreRequest) and str(failure.value) == OFFSITE and not request.meta.get("redirect_urls"):
             return
         if failure.check(IgnoreRequest) and str(failure.value) == REPEATED:
@@ -414,6 +449,14 @@ class PortalSpider(scrapy.Spider):
             return
         reason, status = _failure_reason(failure)
         yield FetchErrorItem(url=url, reason=reason, http_status=status)
+
+
+def _linked_url(request) -> str:
+    """The URL a failure belongs to: the one the site linked to, before redirects; a POSTed
+    list API group's own name."""
+    if request.meta.get("fazhi_url"):
+        return canonical_url(request.meta["fazhi_url"])
+    return canonical_url(request.meta.get("redirect_urls", [request.url])[0])
 
 
 def _depths(parents: dict[str, str | None]) -> dict[str, int]:
