@@ -28,8 +28,8 @@ from starlette.routing import Route
 
 from county.config import Config
 from reports.model import FindingView, ReportData, build_report, safe_link
-from reports.render import BEIJING, environment, fix_notes
-from reports.verdicts import BUCKETS, Review, bucket_counts, expired_waivers, reviews
+from reports.render import BEIJING, environment
+from reports.verdicts import BUCKETS, Review, bucket_counts, expired_waivers
 from storage.db import latest_run, open_engine, session_factory
 from storage.review import (
     ACTIONS,
@@ -39,7 +39,6 @@ from storage.review import (
     UNIT_ACTIONS,
     Verdict,
     add_verdict,
-    all_verdicts,
     find_user,
     finding_nights,
     verdicts_for,
@@ -183,7 +182,7 @@ def _night(context: Context) -> Night:
     if run is None:
         raise Refused(404, "数据库中还没有已评判的检查")
     report = build_report(context.session, run.id, context.config)
-    return Night(report, reviews(report.findings, all_verdicts(context.session), run.as_of))
+    return Night(report, report.reviews)
 
 
 def _overview(context: Context, _form) -> Response:
@@ -210,7 +209,6 @@ def _unit_page(context: Context, _form) -> Response:
     unit_reviews = [night.reviews[f.key] for f in unit.findings]
     return context.page("app_unit.html", report=night.report, unit=unit, reviews=night.reviews, buckets=BUCKETS,
                         bucket_counts=bucket_counts(unit_reviews), actions=_actions_for(context.user), action_labels=ACTIONS,
-                        fix_notes=fix_notes(context.session, night.report.run, night.reviews),
                         latest=_latest_ids(unit_reviews))
 
 
