@@ -14,7 +14,7 @@ import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import chinese_calendar
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
@@ -27,6 +27,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from county.config import Config
+from reports.audit import audit_csv, audit_rows, audit_xlsx
 from reports.model import FindingView, ReportData, build_report, safe_link
 from reports.render import BEIJING, environment
 from reports.verdicts import BUCKETS, Review, bucket_counts, expired_waivers
@@ -87,6 +88,7 @@ def create_app(config: Config, db_url: str, secret: str | None = None, today: Ca
             Route("/units/{name:path}", site.endpoint(_unit_page), methods=["GET"]),
             Route("/finding", site.endpoint(_history_page), methods=["GET"]),
             Route("/review", site.endpoint(_review), methods=["POST"]),
+            Route("/audit.{format:str}", site.endpoint(_audit), methods=["GET"]),
         ],
         middleware=[Middleware(SessionMiddleware, secret_key=secret or secrets.token_hex(32), session_cookie="fazhi_session",
                                max_age=SESSION_SECONDS, same_site="strict", https_only=False)],
@@ -210,6 +212,23 @@ def _unit_page(context: Context, _form) -> Response:
     return context.page("app_unit.html", report=night.report, unit=unit, reviews=night.reviews, buckets=BUCKETS,
                         bucket_counts=bucket_counts(unit_reviews), actions=_actions_for(context.user), action_labels=ACTIONS,
                         latest=_latest_ids(unit_reviews))
+
+
+def _audit(context: Context, _form) -> Response:
+    """The whole audit trail as a download, for reviewers: units see their own findings' history only."""
+    if context.user.role != REVIEWER:
+        raise Refused(403, "只有复核人员可以导出全部复核记录")
+    kind = context.request.path_params["format"]
+    if kind not in ("csv", "xlsx"):
+        raise Refused(404, "复核记录只能导出为 csv 或 xlsx")
+    rows = audit_rows(context.session)
+    day = context.today().isoformat()
+    if kind == "csv":
+        body, media = audit_csv(rows), "text/csv; charset=utf-8"
+    else:
+        body, media = audit_xlsx(rows, context.config.county), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    disposition = f"attachment; filename=\"audit-{day}.{kind}\"; filename*=UTF-8''{quote(f'复核记录-{day}.{kind}')}"
+    return Response(body, media_type=media, headers={"Content-Disposition": disposition, "Cache-Control": "no-store"})
 
 
 def _actions_for(user) -> dict[str, str]:
