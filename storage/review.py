@@ -71,6 +71,12 @@ def all_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.name)))
 
 
+def may_see(user: User, unit: str) -> bool:
+    """A reviewer sees and decides on every unit; a unit user only its own: the one answer to
+    "may this person see or change this unit's findings", for the web app and the 台账 import."""
+    return user.role == REVIEWER or user.unit == unit
+
+
 def add_verdict(session: Session, verdict: Verdict) -> Verdict:
     session.add(verdict)
     session.commit()

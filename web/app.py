@@ -14,9 +14,8 @@ import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
-import chinese_calendar
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
@@ -28,7 +27,8 @@ from starlette.routing import Route
 
 from county.config import Config
 from reports.audit import audit_csv, audit_rows, audit_xlsx
-from reports.model import FindingView, ReportData, build_report, safe_link
+from reports.model import FindingView, ReportData, build_report
+from reports.review_input import InputError, due_in_workdays, expiry, fix_url, may_act, require_reason
 from reports.render import BEIJING, environment
 from reports.verdicts import BUCKETS, Review, bucket_counts, expired_waivers
 from storage.db import latest_run, open_engine, session_factory
@@ -42,15 +42,14 @@ from storage.review import (
     add_verdict,
     find_user,
     finding_nights,
+    may_see,
     verdicts_for,
 )
-from web.users import may_see, password_matches
+from web.users import password_matches
 
 TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
 # a reviewer's working day; the session ends with it
 SESSION_SECONDS = 8 * 3600
-NEEDS_REASON = ("dismiss", "waive", "waiver_request")
-MAX_WORKDAYS = 365
 
 
 class Refused(Exception):
@@ -269,10 +268,10 @@ def _review(context: Context, form) -> Response:
 
 
 def _check_role(user, action: str) -> None:
-    if action not in ACTIONS:
-        raise Refused(400, "未知的复核操作，未作任何更改")
-    if action not in _actions_for(user):
-        raise Refused(403, f"{'复核人员' if user.role == REVIEWER else '单位用户'}不能执行“{ACTIONS[action]}”")
+    try:
+        may_act(user.role, action)
+    except InputError as error:
+        raise Refused(400 if action not in ACTIONS else 403, str(error)) from None
 
 
 def _check_fresh(review: Review, form) -> None:
@@ -282,26 +281,18 @@ def _check_fresh(review: Review, form) -> None:
 
 
 def _fill(verdict: Verdict, finding: FindingView, form, today: dt.date, domains: tuple[str, ...]) -> None:
-    """The action's own fields, each checked; a Refused leaves the store unchanged."""
-    if verdict.action in NEEDS_REASON and not verdict.reason:
-        raise Refused(400, f"“{ACTIONS[verdict.action]}”须填写理由")
-    _fill_evidence(verdict, finding, str(form.get("evidence_url", "")))
-    if verdict.action == "waive":
-        verdict.expires_on = _expiry(str(form.get("expires_on", "")), today)
-    if verdict.action == "due":
-        verdict.due_on = chinese_calendar.find_workday(_workdays(str(form.get("workdays", ""))), today)
-    if verdict.action == "fixed":
-        verdict.fix_url = _fix_url(str(form.get("fix_url", "")).strip(), domains)
-
-
-def _fix_url(url: str, domains: tuple[str, ...]) -> str:
-    if safe_link(url) is None:
-        raise Refused(400, "“已整改”须填写整改后发布的网址（http 或 https）")
-    host = (urlsplit(url).hostname or "").lower()
-    # the same rule as the configuration's own URLs: the nightly crawl never leaves these sites
-    if not any(host == domain or host.endswith("." + domain) for domain in domains):
-        raise Refused(400, f"网址 {url} 不在本县检查的网站之内（crawl.allowed_domains），夜间检查不会抓取它")
-    return url
+    """The action's own fields, each checked (reports/review_input.py, as for the 台账); a Refused leaves the store unchanged."""
+    try:
+        verdict.reason = require_reason(verdict.action, verdict.reason)
+        _fill_evidence(verdict, finding, str(form.get("evidence_url", "")))
+        if verdict.action == "waive":
+            verdict.expires_on = expiry(str(form.get("expires_on", "")), today)
+        if verdict.action == "due":
+            verdict.due_on = due_in_workdays(str(form.get("workdays", "")), today)
+        if verdict.action == "fixed":
+            verdict.fix_url = fix_url(str(form.get("fix_url", "")), domains)
+    except InputError as error:
+        raise Refused(400, str(error)) from None
 
 
 def _fill_evidence(verdict: Verdict, finding: FindingView, url: str) -> None:
@@ -311,22 +302,6 @@ def _fill_evidence(verdict: Verdict, finding: FindingView, url: str) -> None:
     if item is None:
         raise Refused(404, "这条检查结果中没有该证据，未作任何更改")
     verdict.evidence_url, verdict.evidence_sha256 = item.url, item.sha256
-
-
-def _expiry(text: str, today: dt.date) -> dt.date:
-    try:
-        expires = dt.date.fromisoformat(text)
-    except ValueError:
-        raise Refused(400, "“豁免”须填写截止日期（YYYY-MM-DD）") from None
-    if expires < today:
-        raise Refused(400, f"豁免截止日期 {expires} 已过")
-    return expires
-
-
-def _workdays(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= MAX_WORKDAYS:
-        raise Refused(400, f"“限期整改”须填写 1 至 {MAX_WORKDAYS} 个工作日")
-    return int(text)
 
 
 def _templates() -> Environment:
