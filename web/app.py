@@ -312,5 +312,5 @@ def _templates() -> Environment:
 
 def _headers(templates: Environment) -> dict[str, str]:
     digest = base64.b64encode(hashlib.sha256(str(templates.globals["css"]).encode("utf-8")).digest()).decode("ascii")
-    policy = f"default-src 'none'; style-src 'sha256-{digest}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    policy = f"default-src 'none'; style-src 'sha256-{digest}'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     return {"Content-Security-Policy": policy, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
