@@ -192,7 +192,7 @@ def _overview(context: Context, _form) -> Response:
     night = _night(context)
     values = night.reviews.values()
     return context.page("app_overview.html", report=night.report, buckets=BUCKETS, bucket_counts=bucket_counts(values),
-                        expired=expired_waivers(values))
+                        expired=expired_waivers(values), answered=[r for r in values if r.fix_note])
 
 
 def _allowed(context: Context, unit: str) -> None:
@@ -210,6 +210,7 @@ def _unit_page(context: Context, _form) -> Response:
     unit_reviews = [night.reviews[f.key] for f in unit.findings]
     return context.page("app_unit.html", report=night.report, unit=unit, reviews=night.reviews, buckets=BUCKETS,
                         bucket_counts=bucket_counts(unit_reviews), actions=_actions_for(context.user), action_labels=ACTIONS,
+                        answered=[r for r in unit_reviews if r.fix_note],
                         latest=_latest_ids(unit_reviews))
 
 

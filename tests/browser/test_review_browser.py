@@ -203,6 +203,10 @@ def test_a_unit_user_sees_only_its_unit_and_the_next_night_judges_its_fix_addres
         night4 = run_findings(session, latest_run(session, ("checked",)).id)
         power = next(f for f in night4 if (f.indicator, f.check, f.unit) == tuple(POWER.values()))
     assert (power.status, power.fix_check["state"], power.fix_check["note"]) == ("pass", "counted", "整改链接已抓取并计入：本项已通过")
+    browser.load(site.url("/"))
+    assert "整改链接已抓取并计入：本项已通过" in browser.evaluate("document.getElementById('fix-answers').nextElementSibling.textContent")
+    log_in(browser, site, "司法局小李", "unit-pw")
+    assert fix in text(browser, "#fix-answers + table") and "整改链接已抓取并计入" in text(browser, "#fix-answers + table")
 
 
 def test_forged_replayed_unknown_expired_and_wrongly_logged_in_posts_store_nothing(site, browser):
