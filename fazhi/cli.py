@@ -90,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     catalog.set_defaults(handler=_catalog)
 
     _user_commands(commands)
+    _review_commands(commands)
     serve = commands.add_parser("serve", help="在浏览器中查看报告并复核（确认、误报、豁免、限期整改）")
     _config_args(serve)
     serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，仅本机可访问）")
@@ -115,6 +116,20 @@ def _user_commands(commands) -> None:
     listing = actions.add_parser("list", help="列出用户：用户名、角色、所属单位")
     listing.add_argument("--db", default=DEFAULT_DB_URL, help=f"SQLAlchemy 数据库 URL（默认 {DEFAULT_DB_URL}）")
     listing.set_defaults(handler=_user_list)
+
+
+def _review_commands(commands) -> None:
+    review = commands.add_parser("review", help="复核记录导出；台账（findings.xlsx）填写后导入")
+    actions = review.add_subparsers(required=True, metavar="ACTION")
+    export = actions.add_parser("export", help="导出全部复核记录（谁、何时、做了什么、之前→之后、理由）")
+    _config_args(export)
+    export.add_argument("--out", type=Path, required=True, help="导出文件，.csv 或 .xlsx")
+    export.set_defaults(handler=_review_export)
+    imported = actions.add_parser("import", help="把台账中填写的“复核意见”“整改情况”导入为复核记录（全部可导入才导入）")
+    imported.add_argument("file", type=Path, help="填写后的台账 findings.xlsx")
+    _config_args(imported)
+    imported.add_argument("--as", dest="user", required=True, help="以哪个用户的名义导入（记入复核记录）")
+    imported.set_defaults(handler=_review_import)
 
 
 def _config_args(parser: argparse.ArgumentParser) -> None:
@@ -192,6 +207,35 @@ def _user_list(args) -> int:
     with _store_session(args.db) as session:
         for line in user_lines(session):
             print(line)
+    return 0
+
+
+def _review_export(args) -> int:
+    from reports.audit import AuditError, write_audit
+
+    config = load_config(args.config)
+    try:
+        with _store_session(args.db) as session:
+            count = write_audit(session, config.county, args.out)
+    except AuditError as error:
+        print(f"fazhi: {error}", file=sys.stderr)
+        return 1
+    print(f"已导出 {count} 条复核记录：{args.out}")
+    return 0
+
+
+def _review_import(args) -> int:
+    from reports.ledger_import import LedgerError, import_ledger
+
+    config = load_config(args.config)
+    with store_lock(args.db), _store_session(args.db) as session:
+        try:
+            applied = import_ledger(session, config, args.file, args.user, today_in_china())
+        except LedgerError as error:
+            for line in error.lines:
+                print(f"fazhi: {line}", file=sys.stderr)
+            return 1
+    print(f"已导入 {applied} 条复核意见或整改情况：{args.file}")
     return 0
 
 

@@ -49,15 +49,20 @@ def _jobdir_lock(config: Config) -> AbstractContextManager:
 
 def check_step(config: Config, db_url: str, as_of: dt.date, run_id: int | None = None) -> int:
     from rules.engine import build_context, judge, to_findings
+    from rules.fix_checks import attach_fix_checks
     from storage.db import replace_findings
+    from storage.review import open_fix_answers
 
     with store_lock(db_url), session_factory(open_engine(db_url))() as session:
         run = session.get(Run, run_id) if run_id else latest_run(session)
         if run is None:
             raise JobError("数据库中没有已完成的抓取，请先运行 fazhi crawl")
         try:
-            results = judge(build_context(session, run, config, as_of))
-            replace_findings(session, run, to_findings(results))
+            ctx = build_context(session, run, config, as_of)
+            findings = to_findings(judge(ctx))
+            # the units' 已整改 answers are judged with the night's documents, which reports never read
+            attach_fix_checks(findings, open_fix_answers(session), ctx, run.started_at)
+            replace_findings(session, run, findings)
         except Exception as error:
             session.rollback()
             finish_run(session, run, "failed", f"检查失败: {error}")

@@ -22,8 +22,10 @@ from sqlalchemy.orm import Session
 
 from county.catalogue import Catalogue, load_catalogue
 from county.config import Config, Unit
+from reports.verdicts import Review, reviews
 from storage.db import checked_runs, previous_complete_run, run_fetch_errors, run_findings
 from storage.models import Finding, Run
+from storage.review import Verdict, all_verdicts
 from storage.statuses import GAPS, INCOMPLETE, LABELS, SEVERITY, STATUSES, WORST_FIRST, worst
 
 ROLE_LABELS = {"county": "县政府", "department": "县直部门", "township": "乡镇（街道）", "enforcement": "行政执法单位"}
@@ -95,6 +97,8 @@ class FindingView:
     # the check's own words, stored with the finding; empty in findings stored before they were
     title: str = ""
     remedy: str = ""
+    # the night's judgement of a unit's 已整改 address (rules/fix_checks.py), stored with the finding
+    fix_check: dict | None = None
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -121,6 +125,7 @@ class FindingView:
             evidence=tuple(EvidenceView.of(item) for item in row.evidence or () if isinstance(item, dict)),
             title=row.title or "",
             remedy=row.remedy or "",
+            fix_check=row.fix_check or None,
         )
 
 
@@ -145,6 +150,9 @@ def finding_order(finding: FindingView) -> tuple:
 class Change:
     before: FindingView | None
     after: FindingView | None
+    # where people's decisions left each side (未通过, 已豁免, 误报, 待复核); empty without a gap
+    before_review: str = ""
+    after_review: str = ""
 
 
 @dataclass
@@ -168,31 +176,53 @@ class Incomplete:
     failed_total: int
 
 
-def compare(previous: list[FindingView], current: list[FindingView], previous_run: Run | None) -> Diff:
-    """新发现: a gap now that was not a gap before. 已整改: a gap before that passes now.
-    Any other change of status (e.g. a gap that became 无法判断) is listed apart: it is
-    neither fixed nor new. A unit's first night is its baseline: none of its findings is
-    新发现, or adding a unit would report all its gaps as new."""
+def compare(previous: list[FindingView], current: list[FindingView], previous_run: Run | None,
+            before: dict[tuple, Review] | None = None, after: dict[tuple, Review] | None = None) -> Diff:
+    """新发现: an open gap now that was not one before. 已整改: an open gap before that passes now.
+    A gap is open unless people set it aside (误报, 已豁免): a dismissed negative hit is no
+    新发现, and a gap that became a waiver is not 已整改 (nor is a unit's 已整改 answer: only a
+    pass is). A gap reopened because its waiver lapsed is listed with the lapsed waivers, not
+    here. Any other change of status or of decision is listed apart: neither fixed nor new.
+    A unit's first night is its baseline: none of its findings is 新发现, or adding a unit
+    would report all its gaps as new. `before` and `after` are each night's reviews."""
     diff = Diff(previous_run)
     if previous_run is None:
         return diff
-    before = {f.key: f for f in previous}
-    after = {f.key: f for f in current}
+    old_findings = {f.key: f for f in previous}
+    new_findings = {f.key: f for f in current}
     compared_units = {f.unit for f in previous}
     diff.first_units = sorted({f.unit for f in current} - compared_units)
-    for key in sorted(before.keys() | after.keys(), key=lambda k: (indicator_order(k[0]), k[1], k[2])):
+    for key in sorted(old_findings.keys() | new_findings.keys(), key=lambda k: (indicator_order(k[0]), k[1], k[2])):
         if key[2] not in compared_units:
             continue
-        old, new = before.get(key), after.get(key)
-        old_status = old.status if old else None
-        new_status = new.status if new else None
-        if new and new.is_gap and not (old and old.is_gap):
+        old, new = old_findings.get(key), new_findings.get(key)
+        was_open, is_open = _open(old, before), _open(new, after)
+        change = Change(old, new, _bucket_label(old, before), _bucket_label(new, after))
+        if is_open and not was_open and not _lapsed(new, after):
             diff.new_gaps.append(new)
-        elif old and old.is_gap and new_status == "pass":
-            diff.fixed.append(Change(old, new))
-        elif old_status != new_status:
-            diff.other.append(Change(old, new))
+        elif was_open and new is not None and new.status == "pass":
+            diff.fixed.append(change)
+        elif (old.status if old else None) != (new.status if new else None) or change.before_review != change.after_review:
+            diff.other.append(change)
     return diff
+
+
+def _open(finding: FindingView | None, night_reviews: dict[tuple, Review] | None) -> bool:
+    """A gap nobody has set aside as 误报 or 已豁免."""
+    if finding is None or not finding.is_gap:
+        return False
+    review = (night_reviews or {}).get(finding.key)
+    return review is None or review.bucket in ("fail", "pending")
+
+
+def _lapsed(finding: FindingView, night_reviews: dict[tuple, Review] | None) -> bool:
+    review = (night_reviews or {}).get(finding.key)
+    return review is not None and review.standing.state == "expired"
+
+
+def _bucket_label(finding: FindingView | None, night_reviews: dict[tuple, Review] | None) -> str:
+    review = (night_reviews or {}).get(finding.key) if finding else None
+    return review.bucket_label if review else ""
 
 
 @dataclass(frozen=True)
@@ -345,6 +375,8 @@ class ReportData:
     incomplete: Incomplete | None
     units: list[UnitReport]
     indicators: list[IndicatorRow]
+    # what people decided, per finding identity, as it stands tonight (reports/verdicts.py)
+    reviews: dict[tuple, Review] = field(default_factory=dict)
 
     def check_title(self, finding: FindingView) -> str:
         """The check's own Chinese description (what must be published); for a finding stored
@@ -399,14 +431,19 @@ def _check_titles(findings: list[FindingView]) -> list[str]:
     return list(titles.values())
 
 
-def night_diff(session: Session, run: Run, findings: list[FindingView]) -> Diff:
+def night_diff(session: Session, run: Run, findings: list[FindingView], verdicts: list[Verdict],
+               tonight: dict[tuple, Review]) -> Diff:
     """新发现 / 已整改 only between complete runs: against the previous complete run, and
-    none when tonight is incomplete (a gap that an outage hid is no fix)."""
+    none when tonight is incomplete (a gap that an outage hid is no fix). The previous night is
+    seen with the decisions people had made when tonight's crawl began."""
     if run.completeness == INCOMPLETE:
         return Diff(None, skipped="本次抓取不完整，不与其他运行比较新发现和已整改；网站恢复后的下一次完整检查会与上次完整检查比较。")
     previous_run = previous_complete_run(session, run)
-    previous = [FindingView.of(row) for row in run_findings(session, previous_run.id)] if previous_run else []
-    return compare(previous, findings, previous_run)
+    if previous_run is None:
+        return Diff(None)
+    previous = [FindingView.of(row) for row in run_findings(session, previous_run.id)]
+    known_then = [v for v in verdicts if v.created_at is None or run.started_at is None or v.created_at <= run.started_at]
+    return compare(previous, findings, previous_run, reviews(previous, known_then, previous_run.as_of), tonight)
 
 
 def incomplete(session: Session, run: Run) -> Incomplete | None:
@@ -426,13 +463,16 @@ def build_report(session: Session, run_id: int, config: Config) -> ReportData:
         raise LookupError(f"no run {run_id} in the store")
     catalogue = load_catalogue()
     findings = sorted((FindingView.of(row) for row in run_findings(session, run.id)), key=finding_order)
+    verdicts = all_verdicts(session)
+    tonight = reviews(findings, verdicts, run.as_of)
     return ReportData(
         run=run,
         county=config.county,
         findings=findings,
-        diff=night_diff(session, run, findings),
+        diff=night_diff(session, run, findings, verdicts, tonight),
         trend=trend(session, run),
         incomplete=incomplete(session, run),
         units=unit_reports(config, findings, catalogue),
         indicators=indicator_rows(catalogue, findings),
+        reviews=tonight,
     )

@@ -23,10 +23,9 @@ from reports.export_json import write_findings_json
 from reports.export_xlsx import write_findings_xlsx
 from reports.model import ReportData, build_report, indicator_label
 from reports.snapshots import SnapshotWriter
-from reports.verdicts import BUCKETS, Review, bucket_counts, expired_waivers, fix_note, fix_urls, reviews
+from reports.verdicts import BUCKETS, bucket_counts, expired_waivers
 from storage.db import load_snapshot, run_findings
-from storage.models import Run
-from storage.review import ACTIONS, all_verdicts, crawled_among
+from storage.review import ACTIONS
 from storage.statuses import LABELS, WORST_FIRST
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -83,11 +82,10 @@ def write_reports(session: Session, run_id: int, config: Config, out_dir: Path) 
     report = build_report(session, run_id, config)
     env = environment()
     snapshots = _copy_snapshots(report, SnapshotWriter(out_dir, partial(load_snapshot, session), env))
-    night_reviews = reviews(report.findings, all_verdicts(session), report.run.as_of)
+    night_reviews = report.reviews
     common = {"report": report, "snapshots": snapshots, "trend_chart": trend_chart(report.trend), "reviews": night_reviews,
               "buckets": BUCKETS, "bucket_counts": bucket_counts(night_reviews.values()),
-              "expired": expired_waivers(night_reviews.values()), "action_labels": ACTIONS,
-              "fix_notes": fix_notes(session, report.run, night_reviews)}
+              "expired": expired_waivers(night_reviews.values()), "action_labels": ACTIONS}
     pages = {"index.html": "index.html", "indicators.html": "indicators.html", "units.html": "units.html"}
     for name, template in pages.items():
         _write(out_dir / name, env.get_template(template).render(root="", **common))
@@ -97,13 +95,6 @@ def write_reports(session: Session, run_id: int, config: Config, out_dir: Path) 
     write_findings_json(out_dir / "findings.json", report.run, run_findings(session, run_id), night_reviews)
     write_findings_xlsx(out_dir / "findings.xlsx", report)
     return out_dir / "index.html"
-
-
-def fix_notes(session: Session, run: Run, night_reviews: dict[tuple, Review]) -> dict[tuple, str]:
-    """For each finding a unit answered 已整改, whether this night counted the address it gave."""
-    crawled = crawled_among(session, run.id, fix_urls(night_reviews.values()))
-    notes = {key: fix_note(review, run.started_at, crawled) for key, review in night_reviews.items()}
-    return {key: note for key, note in notes.items() if note}
 
 
 def _copy_snapshots(report: ReportData, writer: SnapshotWriter) -> dict[str, str]:

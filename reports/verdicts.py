@@ -15,9 +15,12 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from reports.model import FindingView
-from storage.review import ACTIONS, REVIEWER_ACTIONS, UNIT_ACTIONS, Verdict
+from storage.review import ACTIONS, REVIEWER_ACTIONS, Verdict, open_answer, verdict_order
+
+if TYPE_CHECKING:  # reports.model builds the reviews, so it imports this module, not the other way
+    from reports.model import FindingView
 
 # a finding's place in the counts, once verdicts are taken into account
 BUCKETS = {"fail": "未通过", "waived": "已豁免", "dismissed": "误报", "pending": "待复核"}
@@ -64,6 +67,23 @@ class Review:
         return BUCKETS[self.bucket] if self.bucket else ""
 
     @property
+    def fix_check(self) -> dict | None:
+        """The night's judgement of the open 已整改 answer's address (rules/fix_checks.py), when it
+        was made for that very answer; None for an answer given after the night was judged."""
+        check = self.finding.fix_check
+        if self.answer is None or self.answer.action != "fixed" or not check:
+            return None
+        return check if check.get("verdict_id") == self.answer.id else None
+
+    @property
+    def fix_note(self) -> str | None:
+        """What the night says of the unit's 已整改 answer; None when there is no such answer."""
+        if self.answer is None or self.answer.action != "fixed":
+            return None
+        check = self.fix_check
+        return check["note"] if check else "答复晚于本次检查，下一次检查时判断"
+
+    @property
     def overdue(self) -> bool:
         verdict = self.standing.verdict
         return (self.standing.state == "due" and verdict is not None and verdict.due_on is not None
@@ -96,10 +116,7 @@ def review_of(finding: FindingView, verdicts: Iterable[Verdict], as_of: dt.date 
         bucket = _BUCKET_OF_STATE[standing.state]
     else:
         standing, bucket = _items_standing(finding, items)
-    latest_decision = _latest(decisions)
-    answer = _latest(v for v in history if v.action in UNIT_ACTIONS
-                     and (latest_decision is None or _order(v) > _order(latest_decision)))
-    return Review(finding, None if finding.status == "pass" else bucket, standing, items, answer, history, as_of)
+    return Review(finding, None if finding.status == "pass" else bucket, standing, items, open_answer(history), history, as_of)
 
 
 def _items_standing(finding: FindingView, items: dict[str, Standing]) -> tuple[Standing, str]:
@@ -115,25 +132,9 @@ def _items_standing(finding: FindingView, items: dict[str, Standing]) -> tuple[S
 def reviews(findings: Iterable[FindingView], verdicts: Iterable[Verdict], as_of: dt.date | None) -> dict[tuple, Review]:
     """Every finding's review, keyed by its identity."""
     by_key: dict[tuple, list[Verdict]] = defaultdict(list)
-    for verdict in sorted(verdicts, key=_order):
+    for verdict in sorted(verdicts, key=verdict_order):
         by_key[(verdict.indicator, verdict.check, verdict.unit)].append(verdict)
     return {f.key: review_of(f, by_key.get(f.key, ()), as_of) for f in findings}
-
-
-def fix_note(review: Review, run_started: dt.datetime, crawled: set[str]) -> str | None:
-    """Whether the night counted the address a unit gave with 已整改; None when there is no such answer."""
-    answer = review.answer
-    if answer is None or answer.action != "fixed":
-        return None
-    if answer.created_at and answer.created_at > run_started:
-        return "答复晚于本次检查，下一次检查时判断"
-    if answer.fix_url not in crawled:
-        return "本次检查未抓取到该网址，请确认它能从本县网站的栏目中找到"
-    return "本次检查已抓取该网址，但仍未通过：请对照整改要求补齐内容"
-
-
-def fix_urls(all_reviews: Iterable[Review]) -> set[str]:
-    return {r.answer.fix_url for r in all_reviews if r.answer is not None and r.answer.fix_url}
 
 
 def bucket_counts(all_reviews: Iterable[Review]) -> Counter:
@@ -161,7 +162,17 @@ def review_entry(review: Review | None) -> dict | None:
         "items": [{"url": url, "state": item.state, "state_label": item.label, "verdict": verdict_entry(item.verdict)}
                   for url, item in review.items.items()],
         "answer": verdict_entry(review.answer),
+        "fix_check": _fix_check_entry(review),
     }
+
+
+def _fix_check_entry(review: Review) -> dict | None:
+    """Whether the night counted the unit's 已整改 address: fetched, and the finding passing with it."""
+    if review.fix_note is None:
+        return None
+    check = review.fix_check or {}
+    return {"url": review.answer.fix_url, "state": check.get("state", "awaiting_night"), "counts": bool(check.get("counts")),
+            "note": review.fix_note}
 
 
 def verdict_entry(verdict: Verdict | None) -> dict | None:
@@ -182,8 +193,4 @@ def verdict_entry(verdict: Verdict | None) -> dict | None:
 
 
 def _latest(verdicts: Iterable[Verdict]) -> Verdict | None:
-    return max(verdicts, key=_order, default=None)
-
-
-def _order(verdict: Verdict) -> tuple:
-    return (verdict.created_at or dt.datetime.min, verdict.id or 0)
+    return max(verdicts, key=verdict_order, default=None)

@@ -145,6 +145,9 @@ class Finding(Base):
     # None in findings stored before revision 0003
     title: Mapped[str | None] = mapped_column(Text)
     remedy: Mapped[str | None] = mapped_column(Text)
+    # the night's judgement of the address a unit gave with 已整改 (rules/fix_checks.py); None
+    # when no 已整改 answer was open for this finding when it was judged
+    fix_check: Mapped[dict[str, Any] | None] = mapped_column()
 
     run: Mapped[Run] = relationship(back_populates="findings")
 

@@ -9,11 +9,13 @@ a run, so they outlive the pruning of the runs they were given on.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 
 from sqlalchemy import Date, DateTime, Index, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from storage.models import Base, Document, Finding, Run, utcnow
+from storage.models import Base, Finding, Run, utcnow
 
 REVIEWER = "reviewer"
 UNIT = "unit"
@@ -69,6 +71,12 @@ def all_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.name)))
 
 
+def may_see(user: User, unit: str) -> bool:
+    """A reviewer sees and decides on every unit; a unit user only its own: the one answer to
+    "may this person see or change this unit's findings", for the web app and the 台账 import."""
+    return user.role == REVIEWER or user.unit == unit
+
+
 def add_verdict(session: Session, verdict: Verdict) -> Verdict:
     session.add(verdict)
     session.commit()
@@ -102,9 +110,25 @@ def finding_nights(session: Session, key: tuple[str, str, str]) -> list[tuple[Ru
     return [(run, finding) for run, finding in session.execute(query)]
 
 
-def crawled_among(session: Session, run_id: int, urls: set[str]) -> set[str]:
-    """Which of these URLs the run fetched (a unit's 已整改 address, say)."""
-    if not urls:
-        return set()
-    query = select(Document.url).where(Document.run_id == run_id, Document.url.in_(sorted(urls)))
-    return set(session.scalars(query))
+def verdict_order(verdict: Verdict) -> tuple:
+    """Oldest first: by when it was given, then by row (two verdicts in one second keep their order)."""
+    return (verdict.created_at or dt.datetime.min, verdict.id or 0)
+
+
+def open_answer(history: Iterable[Verdict]) -> Verdict | None:
+    """The unit's answer a reviewer has not decided on since: its newest answer given after the
+    newest reviewer decision (on the finding or one of its items)."""
+    ordered = sorted(history, key=verdict_order)
+    decided = max((verdict_order(v) for v in ordered if v.action in REVIEWER_ACTIONS), default=None)
+    answers = [v for v in ordered if v.action in UNIT_ACTIONS and (decided is None or verdict_order(v) > decided)]
+    return answers[-1] if answers else None
+
+
+def open_fix_answers(session: Session) -> dict[tuple[str, str, str], Verdict]:
+    """Per finding identity, the unit's 已整改 answer that is still open: the address the next
+    night must fetch and judge."""
+    by_key: dict[tuple[str, str, str], list[Verdict]] = defaultdict(list)
+    for verdict in all_verdicts(session):
+        by_key[(verdict.indicator, verdict.check, verdict.unit)].append(verdict)
+    answers = {key: open_answer(history) for key, history in by_key.items()}
+    return {key: answer for key, answer in answers.items() if answer is not None and answer.action == "fixed" and answer.fix_url}

@@ -31,3 +31,20 @@ def test_lushan_example_names_units_as_the_work_plan_does():
     # 县教育局 is one of the plan's 县直各单位 without being named anywhere
     assert configured - responsible == {"县教育局"}
     assert {"县司法局", "县委编办", "县市场监管局", "县财政局", "县发改委", "县政务服务和大数据服务中心"} <= configured
+
+
+def test_the_serve_unit_serves_the_nightly_jobs_store_on_localhost_only():
+    import shlex
+
+    def exec_start(name: str) -> list[str]:
+        line = next(line for line in (EXAMPLE.parent / name).read_text("utf-8").splitlines() if line.startswith("ExecStart="))
+        return shlex.split(line.removeprefix("ExecStart="))
+
+    def option(args: list[str], name: str) -> str:
+        return args[args.index(name) + 1]
+
+    serve, nightly = exec_start("fazhi-serve.service"), exec_start("fazhi.service")
+    assert serve[0].endswith("/fazhi") and serve[1] == "serve"
+    assert option(serve, "--host") == "127.0.0.1"  # a TLS reverse proxy in front, never the bare app
+    assert (option(serve, "--config"), option(serve, "--db")) == (option(nightly, "--config"), option(nightly, "--db"))
+    assert "FAZHI_SESSION_SECRET" in (EXAMPLE.parent / "fazhi-serve.service").read_text("utf-8")

@@ -19,6 +19,7 @@ from storage.db import MIGRATIONS, StoreError, open_engine, run_documents, sessi
 from storage.models import Base, Document, Run
 
 BODY_SHA = "ab" * 32
+HEAD = "0006_fix_checks"
 
 
 def pre_alembic_store(url: str) -> None:
@@ -62,7 +63,7 @@ def test_a_pre_alembic_sqlite_store_is_upgraded_and_keeps_its_rows(tmp_path):
 
     assert_night_kept(url)
     with create_engine(url).connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0005_unit_reason"
+        assert MigrationContext.configure(connection).get_current_revision() == HEAD
         assert {"extractor_version", "unit_reason"} <= {column["name"] for column in inspect(connection).get_columns("documents")}
         assert "partial_lists" in inspect(connection).get_table_names()
 
@@ -71,7 +72,7 @@ def test_a_new_store_is_made_at_the_newest_revision(tmp_path):
     url = f"sqlite:///{tmp_path / 'new.db'}"
     open_engine(url).dispose()
     with create_engine(url).connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0005_unit_reason"
+        assert MigrationContext.configure(connection).get_current_revision() == HEAD
         assert set(inspect(connection).get_table_names()) >= {"runs", "documents", "fetch_errors", "findings", "snapshots"}
 
 
@@ -141,4 +142,37 @@ def test_a_store_before_the_review_loop_gains_users_and_verdicts_that_outlive_it
         assert [v.reason for v in all_verdicts(session)] == ["已在政务公开专栏发布"]
         assert find_user(session, "张审核").role == "reviewer"
     with create_engine(url).connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0005_unit_reason"
+        assert MigrationContext.configure(connection).get_current_revision() == HEAD
+
+
+def test_a_store_of_the_first_review_schema_keeps_its_verdicts_and_findings_gain_a_fix_check(tmp_path):
+    from storage.models import Finding
+    from storage.review import all_verdicts
+
+    url = f"sqlite:///{tmp_path / 'review-0004.db'}"
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0004_review")
+        connection.execute(text(
+            "INSERT INTO runs (id, county, started_at, status, start_urls, pages, attachments, fetch_errors) "
+            "VALUES (1, '测试县', '2021-09-29 20:00:00', 'checked', '[]', 1, 0, 0)"
+        ))
+        connection.execute(text(
+            "INSERT INTO findings (run_id, indicator, \"check\", unit, status, message, responsible, evidence) "
+            "VALUES (1, '7', 'power-list', '县司法局', 'fail', '未找到权责清单', '[]', '[]')"
+        ))
+        connection.execute(text(
+            "INSERT INTO verdicts (indicator, \"check\", unit, action, reason, fix_url, user_name, created_at) "
+            "VALUES ('7', 'power-list', '县司法局', 'fixed', '', 'http://gov.test/sfj/qd.html', '司法局小李', '2021-09-29 09:00:00')"
+        ))
+    engine.dispose()
+
+    with session_factory(open_engine(url))() as session:
+        [finding] = session.scalars(select(Finding)).all()
+        assert (finding.status, finding.fix_check) == ("fail", None)
+        assert [(v.action, v.fix_url) for v in all_verdicts(session)] == [("fixed", "http://gov.test/sfj/qd.html")]
+    with create_engine(url).connect() as connection:
+        assert MigrationContext.configure(connection).get_current_revision() == HEAD

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from browser.report_store import CONFIG, FORMULA_TITLE, HOSTILE_URL, LONG_UNIT, build_store
-from reports.export_xlsx import HEADERS, sheet_name
+from reports.export_xlsx import HEADER_ROW, HEADERS, sheet_name
 from reports.render import write_reports
 
 RUN_KEYS = {"id": int, "as_of": str, "started_at": str, "finished_at": str,
@@ -62,37 +62,69 @@ def test_findings_json_is_utf8_chinese_not_escaped(out):
     assert hits["responsible"] and hits["evidence"][0]["url"] == HOSTILE_URL
 
 
-def test_workbook_has_overview_and_one_sheet_per_unit(out):
+def ledger_rows(sheet) -> list[dict]:
+    return [dict(zip(HEADERS, (c.value for c in row))) for row in sheet.iter_rows(min_row=HEADER_ROW + 1)]
+
+
+def test_the_ledger_has_one_row_per_finding_an_evidence_sheet_instructions_and_a_sheet_per_unit(out):
     book = load_workbook(out / "findings.xlsx")
-    assert book.sheetnames[0] == "总览"
-    assert set(book.sheetnames[1:]) == {"县政府", "县司法局", "县教育局", "下汤镇", LONG_UNIT[:31]}
-    for sheet in book.worksheets:
-        assert tuple(c.value for c in sheet[1]) == HEADERS
-        assert sheet.freeze_panes == "A2"
-        assert sheet.auto_filter.ref.startswith("A1:J")
-
-
-def test_workbook_rows_dates_and_links(out):
-    sheet = load_workbook(out / "findings.xlsx")["县司法局"]
-    rows = [dict(zip(HEADERS, (c.value for c in row))) for row in sheet.iter_rows(min_row=2)]
-    late = next(r for r in rows if r["证据标题"] == "鲁司罚决字〔2021〕2号")
-    assert late["指标"] == "第52项" and late["状态"] == "未通过" and late["单位"] == "县司法局"
+    assert book.sheetnames[:3] == ["台账", "填写说明", "证据"]
+    assert set(book.sheetnames[3:]) == {"县政府", "县司法局", "县教育局", "下汤镇", LONG_UNIT[:31]}
+    ledger = book["台账"]
+    assert [c.value for c in ledger[HEADER_ROW]] == list(HEADERS)
+    assert HEADERS[:11] == ("序号", "指标", "检查项", "责任单位", "状态", "问题", "整改要求", "期限", "复核意见", "整改情况", "证据")
+    rows = ledger_rows(ledger)
+    assert [r["序号"] for r in rows] == list(range(1, 11))  # 10 findings, one row each, evidence or not
+    late = next(r for r in rows if r["指标"] == "第52项")
+    assert late["责任单位"] == "县司法局" and late["状态"].startswith("未通过") and "（待复核）" in late["状态"]
     assert late["检查项"].startswith("行政处罚、行政许可决定7个工作日内公开"), "the check's Chinese title, not its slug"
-    assert late["发布日期"] == dt.datetime(2021, 5, 20)
-    date_cell = next(r[7] for r in sheet.iter_rows(min_row=2) if r[5].value == "鲁司罚决字〔2021〕2号")
-    assert date_cell.is_date and date_cell.number_format == "yyyy-mm-dd"
-    link_cell = next(r[6] for r in sheet.iter_rows(min_row=2) if r[5].value == "鲁司罚决字〔2021〕2号")
-    assert link_cell.hyperlink.target == "http://www.lushan.test/bm/sfj/cf/2.html"
-    # every finding of the unit is there, with no evidence as one row
-    assert {(r["指标"], r["状态"]) for r in rows} == {("第52项", "未通过"), ("第49项", "无法判断"), ("第7项", "通过")}
+    assert late["整改要求"] and "http://www.lushan.test/bm/sfj/cf/2.html" in late["证据"]
+    assert json.loads(late["结果键"])["key"] == ["52", "decision-publicity", "县司法局"]
+    assert ledger.column_dimensions["L"].hidden
+    assert {r["序号"] for r in ledger_rows(book["县司法局"])} == {r["序号"] for r in rows if r["责任单位"] == "县司法局"}
+    instructions = " ".join(str(c.value) for c in book["填写说明"]["A"] if c.value)
+    for form in ("确认", "误报：理由", "豁免至YYYY-MM-DD：理由", "限期N个工作日", "已整改：网址", "fazhi review import"):
+        assert form in instructions
+
+
+def test_the_ledger_title_says_as_of_when_and_whether_the_crawl_was_complete(out, tmp_path):
+    title = load_workbook(out / "findings.xlsx")["台账"]["A1"].value
+    assert "鲁山县" in title and "数据截至 2021-09-30" in title and "第 2 次检查" in title and "抓取完整" in title
+    session, _, run2 = build_store(tmp_path / "fazhi.db")
+    run2.completeness, run2.incomplete_reason = "incomplete", "只读到上次 812 份文件中的 120 份"
+    session.commit()
+    write_reports(session, run2.id, CONFIG, tmp_path / "out")
+    assert "抓取不完整：只读到上次 812 份文件中的 120 份" in load_workbook(tmp_path / "out" / "findings.xlsx")["台账"]["A1"].value
+
+
+def test_every_sheet_prints_a4_landscape_one_page_wide_with_its_header_row_on_every_page(out):
+    book = load_workbook(out / "findings.xlsx")
+    for sheet in book.worksheets:
+        assert (int(sheet.page_setup.paperSize), sheet.page_setup.orientation) == (9, "landscape"), sheet.title  # 9: A4
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1, sheet.title
+        assert sheet.page_setup.fitToHeight == 0, sheet.title
+        if sheet.title != "填写说明":
+            assert sheet.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}", sheet.title
+            assert sheet.freeze_panes == f"A{HEADER_ROW + 1}"
+            assert "L" not in sheet.print_area, "the hidden key is not printed"
+
+
+def test_the_evidence_sheet_lists_every_item_with_a_link_and_its_date(out):
+    sheet = load_workbook(out / "findings.xlsx")["证据"]
+    rows = list(sheet.iter_rows(min_row=HEADER_ROW + 1))
+    late = next(r for r in rows if r[3].value == "鲁司罚决字〔2021〕2号")
+    assert late[0].value == 1 and late[4].value == "http://www.lushan.test/bm/sfj/cf/2.html"
+    assert late[5].hyperlink.target == "http://www.lushan.test/bm/sfj/cf/2.html"
+    assert late[6].is_date and late[6].value == dt.datetime(2021, 5, 20) and late[6].number_format == "yyyy-mm-dd"
+    assert len(rows) == 8
 
 
 def test_scraped_text_stays_text_and_unsafe_urls_are_not_links(out):
-    sheet = load_workbook(out / "findings.xlsx")["县政府"]
-    cell = next(r[5] for r in sheet.iter_rows(min_row=2) if r[5].value == FORMULA_TITLE)
-    assert cell.data_type == "s"  # not a formula
-    hostile = next(r[6] for r in sheet.iter_rows(min_row=2) if r[6].value == HOSTILE_URL)
-    assert hostile.hyperlink is None
+    sheet = load_workbook(out / "findings.xlsx")["证据"]
+    cell = next(r[3] for r in sheet.iter_rows(min_row=HEADER_ROW + 1) if r[3].value == FORMULA_TITLE)
+    assert cell.data_type == "s" and cell.quotePrefix  # not a formula, and stays text when edited
+    hostile = next(r for r in sheet.iter_rows(min_row=HEADER_ROW + 1) if r[4].value == HOSTILE_URL)
+    assert hostile[5].hyperlink is None and hostile[5].value == "不可链接"
 
 
 def test_sheet_names_are_valid_and_unique():

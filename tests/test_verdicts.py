@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 
 from bs4 import BeautifulSoup
 
 from browser.report_store import BASE, CONFIG, build_store
-from reports.model import EvidenceView, FindingView, unit_page_name
+from reports.model import EvidenceView, FindingView, compare, unit_page_name
 from reports.render import write_reports
-from reports.verdicts import bucket_counts, expired_waivers, fix_note, review_of, reviews
-from storage.models import Document
-from storage.review import Verdict, add_verdict
+from reports.verdicts import bucket_counts, expired_waivers, review_of, reviews
+from storage.review import Verdict, add_verdict, open_fix_answers
 
 NIGHT = dt.date(2021, 9, 30)
 HIT_A = "http://gov.test/xw/1.html"
@@ -155,33 +155,87 @@ def test_findings_json_says_per_finding_what_was_decided(tmp_path):
     assert entries[("7", "县教育局")]["bucket"] is None  # a passing finding has nothing to review
 
 
-def test_a_fix_answer_says_whether_the_night_counted_its_address():
-
+def test_a_fix_answer_shows_the_nights_judgement_of_its_address_or_waits_for_the_next_night():
+    fixed = verdict("fixed", status="fail", fix_url="http://gov.test/sfj/qzqd.html")
+    fixed.id = 7
+    judged = {"verdict_id": 7, "url": fixed.fix_url, "state": "not_counted", "counts": False,
+              "note": "整改链接已抓取，但仍不符合：未找到权责清单"}
     gap = finding(status="fail", indicator="7", check="power-list", unit="县司法局", hits=())
-    fixed = verdict("fixed", of=gap, status="fail", fix_url="http://gov.test/sfj/qzqd.html")
-    review = review_of(gap, [fixed], NIGHT)
-    before, after = fixed.created_at - dt.timedelta(hours=1), fixed.created_at + dt.timedelta(hours=1)
 
-    assert fix_note(review, before, {"http://gov.test/sfj/qzqd.html"}) == "答复晚于本次检查，下一次检查时判断"
-    assert fix_note(review, after, set()).startswith("本次检查未抓取到该网址")
-    assert fix_note(review, after, {"http://gov.test/sfj/qzqd.html"}).startswith("本次检查已抓取该网址，但仍未通过")
-    assert fix_note(review_of(gap, [], NIGHT), after, set()) is None
+    assert review_of(gap, [fixed], NIGHT).fix_note == "答复晚于本次检查，下一次检查时判断"
+    assert review_of(replace(gap, fix_check=judged), [fixed], NIGHT).fix_note == judged["note"]
+    # a judgement made for an earlier answer says nothing of a newer one
+    assert review_of(replace(gap, fix_check=judged | {"verdict_id": 3}), [fixed], NIGHT).fix_check is None
+    assert review_of(gap, [], NIGHT).fix_note is None
 
 
-def test_the_static_report_says_whether_the_night_crawled_a_fix_address(tmp_path):
+def test_the_static_report_and_findings_json_show_the_nights_judgement_of_a_fix_address(tmp_path):
     session, _run1, run2 = build_store(tmp_path / "store.db")
-    add_verdict(session, Verdict(indicator="93", check="rule-of-law-report", unit="县教育局", action="fixed", reason="",
-                                 fix_url=f"{BASE}/bm/jyj/nb2020-new.html", finding_status="fail", user_name="教育局小王",
-                                 created_at=dt.datetime(2021, 9, 15, 2)))
+    answer = add_verdict(session, Verdict(indicator="93", check="rule-of-law-report", unit="县教育局", action="fixed", reason="",
+                                          fix_url=f"{BASE}/bm/jyj/nb2020-new.html", finding_status="fail", user_name="教育局小王",
+                                          created_at=dt.datetime(2021, 9, 15, 2)))
+    gap = next(f for f in run2.findings if (f.indicator, f.unit) == ("93", "县教育局"))
+    gap.fix_check = {"verdict_id": answer.id, "url": answer.fix_url, "state": "fetch_failed", "counts": False,
+                     "note": "整改链接未能抓取：HTTP 503"}
+    session.commit()
     write_reports(session, run2.id, CONFIG, tmp_path / "out")
 
     unit = BeautifulSoup((tmp_path / "out" / unit_page_name("县教育局")).read_text("utf-8"), "html.parser")
-    answer = unit.find(id="93-rule-of-law-report").select_one(".answer").get_text()
-    assert "已整改（教育局小王" in answer and f"{BASE}/bm/jyj/nb2020-new.html" in answer
-    assert "本次检查未抓取到该网址" in answer
+    answered = unit.find(id="93-rule-of-law-report").select_one(".answer").get_text()
+    assert "已整改（教育局小王" in answered and f"{BASE}/bm/jyj/nb2020-new.html" in answered
+    assert "整改链接未能抓取：HTTP 503" in answered
+    index = BeautifulSoup((tmp_path / "out" / "index.html").read_text("utf-8"), "html.parser")
+    assert "整改链接未能抓取：HTTP 503" in index.find(id="fix-answers").find_next("table").get_text()
+    entries = {(e["indicator"], e["unit"]): e["review"] for e in json.loads((tmp_path / "out" / "findings.json").read_text("utf-8"))["findings"]}
+    assert entries[("93", "县教育局")]["fix_check"] == {"url": answer.fix_url, "state": "fetch_failed", "counts": False,
+                                                       "note": "整改链接未能抓取：HTTP 503"}
 
-    session.add(Document(run_id=run2.id, url=f"{BASE}/bm/jyj/nb2020-new.html", kind="page", http_status=200))
-    session.commit()
-    write_reports(session, run2.id, CONFIG, tmp_path / "again")
-    unit = BeautifulSoup((tmp_path / "again" / unit_page_name("县教育局")).read_text("utf-8"), "html.parser")
-    assert "本次检查已抓取该网址，但仍未通过" in unit.find(id="93-rule-of-law-report").select_one(".answer").get_text()
+
+def night_pair(old_status, new_status, verdicts_before=(), verdicts_after=(), **shape):
+    """新发现 / 已整改 of one finding between two nights, each seen with its own decisions."""
+    old, new = finding(status=old_status, **shape), finding(status=new_status, **shape)
+    diff = compare([old], [new], object(), reviews([old], verdicts_before, NIGHT), reviews([new], verdicts_after, NIGHT))
+    return diff
+
+
+def test_a_dismissed_hit_is_no_new_finding_and_a_new_hit_beside_it_is():
+    dismissed = [verdict("dismiss", url=HIT_A, sha="a" * 64)]
+    one_hit = {"hits": ((HIT_A, "a" * 64),)}
+    assert night_pair("pass", "warn", (), dismissed, **one_hit).new_gaps == []
+    assert night_pair("pass", "warn", (), dismissed, **one_hit).other[0].after_review == "误报"
+    # hit B turns up beside the dismissed hit A: status warn both nights, but now open again
+    old, new = finding(hits=((HIT_A, "a" * 64),)), finding()
+    diff = compare([old], [new], object(), reviews([old], dismissed, NIGHT), reviews([new], dismissed, NIGHT))
+    assert diff.new_gaps == [new]
+
+
+def test_a_gap_that_was_waived_is_not_fixed_and_a_pass_is_fixed_whatever_the_unit_answered():
+    gap = {"indicator": "93", "check": "rule-of-law-report", "unit": "下汤镇", "hits": ()}
+    waiver = [verdict("waive", of=finding(status="fail", **gap), status="fail", expires_on=dt.date(2021, 12, 31))]
+    waived = night_pair("fail", "fail", (), waiver, **gap)
+    assert waived.fixed == [] and waived.new_gaps == []
+    assert (waived.other[0].before_review, waived.other[0].after_review) == ("待复核", "已豁免")
+
+    answered = [verdict("fixed", of=finding(status="fail", **gap), status="fail", fix_url="http://gov.test/xtz/nb.html")]
+    assert night_pair("fail", "fail", answered, answered, **gap).fixed == []  # an answer is no pass
+    assert len(night_pair("fail", "pass", answered, answered, **gap).fixed) == 1
+    assert night_pair("fail", "pass", waiver, waiver, **gap).fixed == []  # a waived gap that passes was set aside, not fixed
+
+
+def test_a_gap_reopened_by_a_lapsed_waiver_is_listed_with_the_lapsed_waivers_not_as_new():
+    gap = {"indicator": "93", "check": "rule-of-law-report", "unit": "下汤镇", "hits": ()}
+    waiver = [verdict("waive", of=finding(status="fail", **gap), status="fail", expires_on=NIGHT - dt.timedelta(days=1))]
+    old, new = finding(status="fail", **gap), finding(status="fail", **gap)
+    diff = compare([old], [new], object(), reviews([old], waiver, NIGHT - dt.timedelta(days=1)), reviews([new], waiver, NIGHT))
+    assert diff.new_gaps == [] and diff.other[0].after_review == "待复核"
+
+
+def test_open_fix_answers_are_the_units_latest_answers_no_reviewer_decided_on_since(tmp_path):
+    session, _run1, _run2 = build_store(tmp_path / "store.db")
+    key = {"indicator": "93", "check": "rule-of-law-report", "unit": "县教育局"}
+    add_verdict(session, Verdict(**key, action="fixed", fix_url=f"{BASE}/bm/jyj/a.html", user_name="教育局小王",
+                                 created_at=dt.datetime(2021, 9, 1)))
+    add_verdict(session, Verdict(**key | {"unit": "下汤镇"}, action="fixed", fix_url=f"{BASE}/xz/xtz/b.html", user_name="下汤镇",
+                                 created_at=dt.datetime(2021, 9, 1)))
+    add_verdict(session, Verdict(**key | {"unit": "下汤镇"}, action="confirm", user_name="张审核", created_at=dt.datetime(2021, 9, 2)))
+    assert {k: v.fix_url for k, v in open_fix_answers(session).items()} == {("93", "rule-of-law-report", "县教育局"): f"{BASE}/bm/jyj/a.html"}

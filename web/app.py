@@ -14,9 +14,8 @@ import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote
 
-import chinese_calendar
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
@@ -27,9 +26,11 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from county.config import Config
-from reports.model import FindingView, ReportData, build_report, safe_link
-from reports.render import BEIJING, environment, fix_notes
-from reports.verdicts import BUCKETS, Review, bucket_counts, expired_waivers, reviews
+from reports.audit import audit_csv, audit_rows, audit_xlsx
+from reports.model import FindingView, ReportData, build_report
+from reports.review_input import InputError, due_in_workdays, expiry, fix_url, may_act, require_reason
+from reports.render import BEIJING, environment
+from reports.verdicts import BUCKETS, Review, bucket_counts, expired_waivers
 from storage.db import latest_run, open_engine, session_factory
 from storage.review import (
     ACTIONS,
@@ -39,18 +40,16 @@ from storage.review import (
     UNIT_ACTIONS,
     Verdict,
     add_verdict,
-    all_verdicts,
     find_user,
     finding_nights,
+    may_see,
     verdicts_for,
 )
-from web.users import may_see, password_matches
+from web.users import password_matches
 
 TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
 # a reviewer's working day; the session ends with it
 SESSION_SECONDS = 8 * 3600
-NEEDS_REASON = ("dismiss", "waive", "waiver_request")
-MAX_WORKDAYS = 365
 
 
 class Refused(Exception):
@@ -88,6 +87,7 @@ def create_app(config: Config, db_url: str, secret: str | None = None, today: Ca
             Route("/units/{name:path}", site.endpoint(_unit_page), methods=["GET"]),
             Route("/finding", site.endpoint(_history_page), methods=["GET"]),
             Route("/review", site.endpoint(_review), methods=["POST"]),
+            Route("/audit.{format:str}", site.endpoint(_audit), methods=["GET"]),
         ],
         middleware=[Middleware(SessionMiddleware, secret_key=secret or secrets.token_hex(32), session_cookie="fazhi_session",
                                max_age=SESSION_SECONDS, same_site="strict", https_only=False)],
@@ -183,7 +183,7 @@ def _night(context: Context) -> Night:
     if run is None:
         raise Refused(404, "数据库中还没有已评判的检查")
     report = build_report(context.session, run.id, context.config)
-    return Night(report, reviews(report.findings, all_verdicts(context.session), run.as_of))
+    return Night(report, report.reviews)
 
 
 def _overview(context: Context, _form) -> Response:
@@ -192,7 +192,7 @@ def _overview(context: Context, _form) -> Response:
     night = _night(context)
     values = night.reviews.values()
     return context.page("app_overview.html", report=night.report, buckets=BUCKETS, bucket_counts=bucket_counts(values),
-                        expired=expired_waivers(values))
+                        expired=expired_waivers(values), answered=[r for r in values if r.fix_note])
 
 
 def _allowed(context: Context, unit: str) -> None:
@@ -210,8 +210,25 @@ def _unit_page(context: Context, _form) -> Response:
     unit_reviews = [night.reviews[f.key] for f in unit.findings]
     return context.page("app_unit.html", report=night.report, unit=unit, reviews=night.reviews, buckets=BUCKETS,
                         bucket_counts=bucket_counts(unit_reviews), actions=_actions_for(context.user), action_labels=ACTIONS,
-                        fix_notes=fix_notes(context.session, night.report.run, night.reviews),
+                        answered=[r for r in unit_reviews if r.fix_note],
                         latest=_latest_ids(unit_reviews))
+
+
+def _audit(context: Context, _form) -> Response:
+    """The whole audit trail as a download, for reviewers: units see their own findings' history only."""
+    if context.user.role != REVIEWER:
+        raise Refused(403, "只有复核人员可以导出全部复核记录")
+    kind = context.request.path_params["format"]
+    if kind not in ("csv", "xlsx"):
+        raise Refused(404, "复核记录只能导出为 csv 或 xlsx")
+    rows = audit_rows(context.session)
+    day = context.today().isoformat()
+    if kind == "csv":
+        body, media = audit_csv(rows), "text/csv; charset=utf-8"
+    else:
+        body, media = audit_xlsx(rows, context.config.county), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    disposition = f"attachment; filename=\"audit-{day}.{kind}\"; filename*=UTF-8''{quote(f'复核记录-{day}.{kind}')}"
+    return Response(body, media_type=media, headers={"Content-Disposition": disposition, "Cache-Control": "no-store"})
 
 
 def _actions_for(user) -> dict[str, str]:
@@ -252,10 +269,10 @@ def _review(context: Context, form) -> Response:
 
 
 def _check_role(user, action: str) -> None:
-    if action not in ACTIONS:
-        raise Refused(400, "未知的复核操作，未作任何更改")
-    if action not in _actions_for(user):
-        raise Refused(403, f"{'复核人员' if user.role == REVIEWER else '单位用户'}不能执行“{ACTIONS[action]}”")
+    try:
+        may_act(user.role, action)
+    except InputError as error:
+        raise Refused(400 if action not in ACTIONS else 403, str(error)) from None
 
 
 def _check_fresh(review: Review, form) -> None:
@@ -265,26 +282,18 @@ def _check_fresh(review: Review, form) -> None:
 
 
 def _fill(verdict: Verdict, finding: FindingView, form, today: dt.date, domains: tuple[str, ...]) -> None:
-    """The action's own fields, each checked; a Refused leaves the store unchanged."""
-    if verdict.action in NEEDS_REASON and not verdict.reason:
-        raise Refused(400, f"“{ACTIONS[verdict.action]}”须填写理由")
-    _fill_evidence(verdict, finding, str(form.get("evidence_url", "")))
-    if verdict.action == "waive":
-        verdict.expires_on = _expiry(str(form.get("expires_on", "")), today)
-    if verdict.action == "due":
-        verdict.due_on = chinese_calendar.find_workday(_workdays(str(form.get("workdays", ""))), today)
-    if verdict.action == "fixed":
-        verdict.fix_url = _fix_url(str(form.get("fix_url", "")).strip(), domains)
-
-
-def _fix_url(url: str, domains: tuple[str, ...]) -> str:
-    if safe_link(url) is None:
-        raise Refused(400, "“已整改”须填写整改后发布的网址（http 或 https）")
-    host = (urlsplit(url).hostname or "").lower()
-    # the same rule as the configuration's own URLs: the nightly crawl never leaves these sites
-    if not any(host == domain or host.endswith("." + domain) for domain in domains):
-        raise Refused(400, f"网址 {url} 不在本县检查的网站之内（crawl.allowed_domains），夜间检查不会抓取它")
-    return url
+    """The action's own fields, each checked (reports/review_input.py, as for the 台账); a Refused leaves the store unchanged."""
+    try:
+        verdict.reason = require_reason(verdict.action, verdict.reason)
+        _fill_evidence(verdict, finding, str(form.get("evidence_url", "")))
+        if verdict.action == "waive":
+            verdict.expires_on = expiry(str(form.get("expires_on", "")), today)
+        if verdict.action == "due":
+            verdict.due_on = due_in_workdays(str(form.get("workdays", "")), today)
+        if verdict.action == "fixed":
+            verdict.fix_url = fix_url(str(form.get("fix_url", "")), domains)
+    except InputError as error:
+        raise Refused(400, str(error)) from None
 
 
 def _fill_evidence(verdict: Verdict, finding: FindingView, url: str) -> None:
@@ -296,22 +305,6 @@ def _fill_evidence(verdict: Verdict, finding: FindingView, url: str) -> None:
     verdict.evidence_url, verdict.evidence_sha256 = item.url, item.sha256
 
 
-def _expiry(text: str, today: dt.date) -> dt.date:
-    try:
-        expires = dt.date.fromisoformat(text)
-    except ValueError:
-        raise Refused(400, "“豁免”须填写截止日期（YYYY-MM-DD）") from None
-    if expires < today:
-        raise Refused(400, f"豁免截止日期 {expires} 已过")
-    return expires
-
-
-def _workdays(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= MAX_WORKDAYS:
-        raise Refused(400, f"“限期整改”须填写 1 至 {MAX_WORKDAYS} 个工作日")
-    return int(text)
-
-
 def _templates() -> Environment:
     env = environment()
     env.loader = ChoiceLoader([FileSystemLoader(TEMPLATES), env.loader])
@@ -320,5 +313,5 @@ def _templates() -> Environment:
 
 def _headers(templates: Environment) -> dict[str, str]:
     digest = base64.b64encode(hashlib.sha256(str(templates.globals["css"]).encode("utf-8")).digest()).decode("ascii")
-    policy = f"default-src 'none'; style-src 'sha256-{digest}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    policy = f"default-src 'none'; style-src 'sha256-{digest}'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     return {"Content-Security-Policy": policy, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}

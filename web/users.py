@@ -58,11 +58,6 @@ def user_lines(session: Session) -> list[str]:
     return [f"{user.name}\t{user.role}\t{user.unit or '—'}" for user in all_users(session)]
 
 
-def may_see(user: User, unit: str) -> bool:
-    """A reviewer sees every unit; a unit user only its own."""
-    return user.role == REVIEWER or user.unit == unit
-
-
 def _checked(password: str) -> str:
     if not password:
         raise UserError("密码不能为空")

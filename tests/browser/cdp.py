@@ -93,6 +93,12 @@ class Browser:
         self.call("Page.navigate", {"url": url})
         self._wait(lambda m: m.get("method") == "Page.loadEventFired")
 
+    def act(self, expression: str) -> None:
+        """Evaluate an expression that navigates (a form's submit, a click) and wait for the new page."""
+        self.events.clear()
+        self.evaluate(expression)
+        self._wait(lambda m: m.get("method") == "Page.loadEventFired")
+
     def errors(self) -> list[str]:
         """Console errors, uncaught exceptions, policy violations and failed loads since the last load()."""
         found = []

@@ -6,6 +6,8 @@ annual report goes missing (新发现), and a hostile page turns up as evidence.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 from county.catalogue import load_catalogue
 from county.config import parse_config
@@ -24,8 +26,7 @@ SNAPSHOT_PAGE = (
     "<body><script>alert('snapshot')</script><h1>县司法局权责清单（2021年版）</h1></body></html>"
 ).encode("gbk")
 
-CONFIG = parse_config(
-    {
+CONFIG_DATA = {
         "county": {"name": "鲁山县"},
         "crawl": {"start_urls": [f"{BASE}/"], "allowed_domains": ["www.lushan.test"]},
         "units": [
@@ -35,8 +36,21 @@ CONFIG = parse_config(
             {"name": "下汤镇", "url_prefixes": [f"{BASE}/xz/xtz/"], "roles": ["township"]},
             {"name": LONG_UNIT, "url_prefixes": [f"{BASE}/bm/zwfw/"], "roles": ["department"]},
         ],
-    }
-)
+}
+CONFIG = parse_config(CONFIG_DATA)
+
+
+def write_config(path: Path) -> Path:
+    """CONFIG as the TOML file an operator passes with --config."""
+    def value(item) -> str:
+        return json.dumps(item, ensure_ascii=False)  # a JSON string or list of strings is TOML too
+
+    lines = [f'[county]\nname = {value(CONFIG_DATA["county"]["name"])}', "[crawl]"]
+    lines += [f"{key} = {value(item)}" for key, item in CONFIG_DATA["crawl"].items()]
+    for unit in CONFIG_DATA["units"]:
+        lines += ["[[units]]", *(f"{key} = {value(item)}" for key, item in unit.items())]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def finding(indicator: str, check: str, unit: str, status: str, message: str, evidence=()) -> Finding:
