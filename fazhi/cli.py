@@ -105,14 +105,15 @@ def _user_commands(commands) -> None:
     add.add_argument("name", help="用户名")
     add.add_argument("--role", required=True, choices=("reviewer", "unit"), help="reviewer 复核人员；unit 单位用户")
     add.add_argument("--unit", help="单位用户所属单位（须与配置中的单位名一致，并用 --config 指定配置）")
-    add.add_argument("--config", type=Path, help="县的配置文件（TOML），--unit 时必需")
+    add.add_argument("--config", type=Path,
+                     help="县的配置文件（TOML）：用户只能查看该县；--unit 时必需；复核人员不指定时可查看数据库中所有县")
     add.add_argument("--db", default=DEFAULT_DB_URL, help=f"SQLAlchemy 数据库 URL（默认 {DEFAULT_DB_URL}）")
     add.set_defaults(handler=_user_add)
     passwd = actions.add_parser("passwd", help="修改用户密码")
     passwd.add_argument("name", help="用户名")
     passwd.add_argument("--db", default=DEFAULT_DB_URL, help=f"SQLAlchemy 数据库 URL（默认 {DEFAULT_DB_URL}）")
     passwd.set_defaults(handler=_user_passwd)
-    listing = actions.add_parser("list", help="列出用户：用户名、角色、所属单位")
+    listing = actions.add_parser("list", help="列出用户：用户名、角色、所属县、所属单位")
     listing.add_argument("--db", default=DEFAULT_DB_URL, help=f"SQLAlchemy 数据库 URL（默认 {DEFAULT_DB_URL}）")
     listing.set_defaults(handler=_user_list)
 
@@ -136,9 +137,10 @@ def _crawl(args) -> int:
 
 
 def _check(args) -> int:
-    run_id = check_step(load_config(args.config), args.db, args.as_of or today_in_china())
+    config = load_config(args.config)
+    run_id = check_step(config, args.db, args.as_of or today_in_china())
     print(f"评判完成：运行 {run_id}")
-    return _completeness_status(args.db, run_id)
+    return _completeness_status(args.db, config.county, run_id)
 
 
 def _report(args) -> int:
@@ -147,12 +149,13 @@ def _report(args) -> int:
 
 
 def _run(args) -> int:
-    print(nightly(load_config(args.config), args.db, args.as_of or today_in_china(), args.out))
-    return _completeness_status(args.db)
+    config = load_config(args.config)
+    print(nightly(config, args.db, args.as_of or today_in_china(), args.out))
+    return _completeness_status(args.db, config.county)
 
 
-def _completeness_status(db_url: str, run_id: int | None = None) -> int:
-    reason = incomplete_reason(db_url, run_id)
+def _completeness_status(db_url: str, county: str, run_id: int | None = None) -> int:
+    reason = incomplete_reason(db_url, county, run_id)
     if reason is None:
         return 0
     print(f"fazhi: 本次抓取不完整（{reason}），报告已生成但缺失项无法判断", file=sys.stderr)
@@ -162,10 +165,11 @@ def _completeness_status(db_url: str, run_id: int | None = None) -> int:
 def _user_add(args) -> int:
     from web.users import UserError, add_user
 
-    units = {unit.name for unit in load_config(args.config).units} if args.config else None
+    config = load_config(args.config) if args.config else None
+    units = {unit.name for unit in config.units} if config else None
     try:
         with _store_session(args.db) as session:
-            add_user(session, args.name, args.role, args.unit, _read_password(), units)
+            add_user(session, args.name, args.role, args.unit, _read_password(), units, config.county if config else None)
     except UserError as error:
         print(f"fazhi: {error}", file=sys.stderr)
         return 2
@@ -229,7 +233,7 @@ def _demo(args) -> int:
     # beside the published nights, not in one of them: --out is switched to a new folder each time
     store = nights_folder(args.out) / "demo.db"
     db_url = f"sqlite:///{store}"
-    with store_lock(db_url):
+    with store_lock(db_url, _demo_config(SAMPLE_CONFIG, "http://127.0.0.1").county):
         store.unlink(missing_ok=True)  # a rerun must compare the two nights, not the previous demo
         fast = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False}
         port = 0

@@ -194,7 +194,7 @@ class TrendPoint:
 
 
 def trend(session: Session, run: Run) -> list[TrendPoint]:
-    runs = [r for r in checked_runs(session, limit=TREND_RUNS + 1) if r.id <= run.id]
+    runs = [r for r in checked_runs(session, run.county, limit=TREND_RUNS + 1) if r.id <= run.id]
     if run.id not in {r.id for r in runs}:
         runs.append(run)
     runs = runs[-TREND_RUNS:]

@@ -83,7 +83,7 @@ def write_reports(session: Session, run_id: int, config: Config, out_dir: Path) 
     report = build_report(session, run_id, config)
     env = environment()
     snapshots = _copy_snapshots(report, SnapshotWriter(out_dir, partial(load_snapshot, session), env))
-    night_reviews = reviews(report.findings, all_verdicts(session), report.run.as_of)
+    night_reviews = reviews(report.findings, all_verdicts(session, report.run.county), report.run.as_of)
     common = {"report": report, "snapshots": snapshots, "trend_chart": trend_chart(report.trend), "reviews": night_reviews,
               "buckets": BUCKETS, "bucket_counts": bucket_counts(night_reviews.values()),
               "expired": expired_waivers(night_reviews.values()), "action_labels": ACTIONS,

@@ -2,8 +2,10 @@
 
 A verdict row is never changed or deleted: the newest row for a finding (or for
 one evidence item of it) is the one in force, the older ones are its history.
-Verdicts name a finding by its stable identity (indicator, check, unit), not by
-a run, so they outlive the pruning of the runs they were given on.
+Verdicts name a finding by its stable identity (county, indicator, check, unit),
+not by a run, so they outlive the pruning of the runs they were given on; the
+county keeps counties sharing one store apart, as two counties may both have a
+县司法局. A user belongs to one county, or (a city's reviewer) to every county.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import datetime as dt
 from sqlalchemy import Date, DateTime, Index, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from storage.models import Base, Document, Finding, Run, utcnow
+from storage.models import Base, Document, Finding, Run, url_hash, utcnow
 
 REVIEWER = "reviewer"
 UNIT = "unit"
@@ -33,15 +35,18 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(20))  # reviewer or unit
     unit: Mapped[str | None] = mapped_column(Text)  # the one unit a unit user answers for
+    # the county whose findings the user sees; None: every county of the store (a city's reviewer)
+    county: Mapped[str | None] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Verdict(Base):
     __tablename__ = "verdicts"
-    __table_args__ = (Index("ix_verdicts_finding", "indicator", "check", "unit"),)
+    __table_args__ = (Index("ix_verdicts_finding", "county", "indicator", "check", "unit"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    county: Mapped[str] = mapped_column(String(100))  # Run.county of the findings it is about
     indicator: Mapped[str] = mapped_column(String(10))
     check: Mapped[str] = mapped_column(String(100))
     unit: Mapped[str] = mapped_column(String(200))
@@ -75,28 +80,31 @@ def add_verdict(session: Session, verdict: Verdict) -> Verdict:
     return verdict
 
 
-def verdicts_for(session: Session, key: tuple[str, str, str]) -> list[Verdict]:
+def verdicts_for(session: Session, county: str, key: tuple[str, str, str]) -> list[Verdict]:
     """A finding's verdicts, oldest first: its audit trail."""
     indicator, check, unit = key
     query = (
         select(Verdict)
-        .where(Verdict.indicator == indicator, Verdict.check == check, Verdict.unit == unit)
+        .where(Verdict.county == county, Verdict.indicator == indicator, Verdict.check == check, Verdict.unit == unit)
         .order_by(Verdict.created_at, Verdict.id)
     )
     return list(session.scalars(query))
 
 
-def all_verdicts(session: Session) -> list[Verdict]:
-    return list(session.scalars(select(Verdict).order_by(Verdict.created_at, Verdict.id)))
+def all_verdicts(session: Session, county: str) -> list[Verdict]:
+    """Every verdict on the county's findings, oldest first."""
+    query = select(Verdict).where(Verdict.county == county).order_by(Verdict.created_at, Verdict.id)
+    return list(session.scalars(query))
 
 
-def finding_nights(session: Session, key: tuple[str, str, str]) -> list[tuple[Run, Finding]]:
-    """Each checked run's finding with this identity, oldest night first."""
+def finding_nights(session: Session, county: str, key: tuple[str, str, str]) -> list[tuple[Run, Finding]]:
+    """Each of the county's checked runs' finding with this identity, oldest night first."""
     indicator, check, unit = key
     query = (
         select(Run, Finding)
         .join(Finding, Finding.run_id == Run.id)
-        .where(Run.status == "checked", Finding.indicator == indicator, Finding.check == check, Finding.unit == unit)
+        .where(Run.county == county, Run.status == "checked", Finding.indicator == indicator, Finding.check == check,
+               Finding.unit == unit)
         .order_by(Run.id)
     )
     return [(run, finding) for run, finding in session.execute(query)]
@@ -106,5 +114,6 @@ def crawled_among(session: Session, run_id: int, urls: set[str]) -> set[str]:
     """Which of these URLs the run fetched (a unit's 已整改 address, say)."""
     if not urls:
         return set()
-    query = select(Document.url).where(Document.run_id == run_id, Document.url.in_(sorted(urls)))
-    return set(session.scalars(query))
+    hashes = sorted(url_hash(url) for url in urls)
+    query = select(Document.url).where(Document.run_id == run_id, Document.url_hash.in_(hashes))
+    return set(session.scalars(query)) & urls

@@ -39,7 +39,7 @@ def blocked_routes(release: threading.Event) -> dict:
     return {"/": page('<h1>首页</h1><a href="/slow.html">慢</a>'), "/slow.html": slow}
 
 
-def write_config(folder: Path, base_url: str, name: str = "county.toml", **crawl: object) -> Path:
+def write_config(folder: Path, base_url: str, name: str = "county.toml", county: str = "测试县", **crawl: object) -> Path:
     units = "".join(
         f'[[units]]\nname = "{unit}"\nroles = ["{role}"]\nurl_prefixes = ["{base_url.rstrip("/")}{prefix}"]\n\n'
         for unit, role, prefix in UNITS
@@ -48,7 +48,7 @@ def write_config(folder: Path, base_url: str, name: str = "county.toml", **crawl
     settings = "".join(f"{key} = {_toml(value)}\n" for key, value in options.items())
     path = folder / name
     path.write_text(
-        f'[county]\nname = "测试县"\n\n[crawl]\nstart_urls = ["{base_url}"]\nallowed_domains = ["127.0.0.1"]\n{settings}\n{units}',
+        f'[county]\nname = "{county}"\n\n[crawl]\nstart_urls = ["{base_url}"]\nallowed_domains = ["127.0.0.1"]\n{settings}\n{units}',
         encoding="utf-8",
     )
     return path

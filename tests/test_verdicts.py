@@ -30,7 +30,7 @@ _clock = iter(range(1, 10_000))
 
 def verdict(action, of=None, url=None, sha=None, status="warn", **fields) -> Verdict:
     of = of or finding()
-    return Verdict(indicator=of.indicator, check=of.check, unit=of.unit, action=action, evidence_url=url,
+    return Verdict(county="鲁山县", indicator=of.indicator, check=of.check, unit=of.unit, action=action, evidence_url=url,
                    evidence_sha256=sha, finding_status=status, reason=fields.pop("reason", "理由"), user_name="张审核",
                    created_at=dt.datetime(2021, 9, 1) + dt.timedelta(minutes=next(_clock)), **fields)
 
@@ -124,9 +124,9 @@ def test_every_finding_is_counted_once_apart_by_what_was_decided():
 
 def test_the_static_report_counts_the_nights_findings_apart_by_decision_and_lists_expired_waivers(tmp_path):
     session, _run1, run2 = build_store(tmp_path / "store.db")
-    add_verdict(session, Verdict(indicator="D1", check="negative-hits", unit="县政府", action="dismiss", reason="均为表扬通报",
+    add_verdict(session, Verdict(county="鲁山县", indicator="D1", check="negative-hits", unit="县政府", action="dismiss", reason="均为表扬通报",
                                  finding_status="warn", user_name="张审核"))
-    add_verdict(session, Verdict(indicator="93", check="rule-of-law-report", unit="下汤镇", action="waive", reason="撤并",
+    add_verdict(session, Verdict(county="鲁山县", indicator="93", check="rule-of-law-report", unit="下汤镇", action="waive", reason="撤并",
                                  finding_status="unknown", expires_on=dt.date(2021, 9, 15), user_name="张审核"))
     write_reports(session, run2.id, CONFIG, tmp_path / "out")
 
@@ -141,7 +141,7 @@ def test_the_static_report_counts_the_nights_findings_apart_by_decision_and_list
 
 def test_findings_json_says_per_finding_what_was_decided(tmp_path):
     session, _run1, run2 = build_store(tmp_path / "store.db")
-    add_verdict(session, Verdict(indicator="D1", check="negative-hits", unit="县政府", action="dismiss", reason="均为表扬通报",
+    add_verdict(session, Verdict(county="鲁山县", indicator="D1", check="negative-hits", unit="县政府", action="dismiss", reason="均为表扬通报",
                                  finding_status="warn", user_name="张审核", created_at=dt.datetime(2021, 10, 1, 1, 30)))
     write_reports(session, run2.id, CONFIG, tmp_path / "out")
 
@@ -170,7 +170,7 @@ def test_a_fix_answer_says_whether_the_night_counted_its_address():
 
 def test_the_static_report_says_whether_the_night_crawled_a_fix_address(tmp_path):
     session, _run1, run2 = build_store(tmp_path / "store.db")
-    add_verdict(session, Verdict(indicator="93", check="rule-of-law-report", unit="县教育局", action="fixed", reason="",
+    add_verdict(session, Verdict(county="鲁山县", indicator="93", check="rule-of-law-report", unit="县教育局", action="fixed", reason="",
                                  fix_url=f"{BASE}/bm/jyj/nb2020-new.html", finding_status="fail", user_name="教育局小王",
                                  created_at=dt.datetime(2021, 9, 15, 2)))
     write_reports(session, run2.id, CONFIG, tmp_path / "out")
