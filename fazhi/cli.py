@@ -80,11 +80,24 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, required=True, help="输出目录")
     report.set_defaults(handler=_report)
 
-    run = commands.add_parser("run", help="抓取、评判、生成报告（夜间任务）")
-    _config_args(run)
+    run = commands.add_parser("run", help="抓取、评判、生成报告（夜间任务）；--deployment 时逐县运行并生成汇总")
+    source = run.add_mutually_exclusive_group(required=True)
+    source.add_argument("--config", type=Path, help="县的配置文件（TOML）")
+    source.add_argument("--deployment", type=Path, help="市、省的部署文件（TOML），列出各县的配置")
+    run.add_argument("--county", action="append", metavar="SLUG_OR_NAME",
+                     help="只运行部署中的这个县（slug 或县名，可重复；默认全部县）")
+    run.add_argument("--db", default=None,
+                     help=f"SQLAlchemy 数据库 URL（默认：部署文件中的 db，否则 {DEFAULT_DB_URL}）")
     run.add_argument("--as-of", type=_as_of, default=None, help="评判日期 YYYY-MM-DD（默认今天，北京时间）")
-    run.add_argument("--out", type=Path, required=True, help="输出目录")
+    run.add_argument("--out", type=Path, required=True, help="输出目录（--deployment 时：汇总在此，各县报告在其下的 <slug>/）")
     run.set_defaults(handler=_run)
+
+    rollup = commands.add_parser("rollup", help="根据数据库中各县最新的检查结果生成市、省汇总报告")
+    rollup.add_argument("--deployment", type=Path, required=True, help="市、省的部署文件（TOML）")
+    rollup.add_argument("--db", default=None, help=f"SQLAlchemy 数据库 URL（默认：部署文件中的 db，否则 {DEFAULT_DB_URL}）")
+    rollup.add_argument("--as-of", type=_as_of, default=None, help="汇总的日期 YYYY-MM-DD（默认今天，北京时间）")
+    rollup.add_argument("--out", type=Path, required=True, help="输出目录（与 fazhi run --deployment 的 --out 相同）")
+    rollup.set_defaults(handler=_rollup)
 
     catalog = commands.add_parser("catalog", help="列出全部 99 项指标、任务类型、是否自动检查和责任单位")
     catalog.set_defaults(handler=_catalog)
@@ -149,9 +162,32 @@ def _report(args) -> int:
 
 
 def _run(args) -> int:
+    if args.deployment:
+        return _city_run(args)
+    if args.county:
+        raise ConfigError("--county 只能与 --deployment 一起使用")
     config = load_config(args.config)
-    print(nightly(config, args.db, args.as_of or today_in_china(), args.out))
-    return _completeness_status(args.db, config.county)
+    db_url = args.db or DEFAULT_DB_URL
+    print(nightly(config, db_url, args.as_of or today_in_china(), args.out))
+    return _completeness_status(db_url, config.county)
+
+
+def _city_run(args) -> int:
+    from county.deployment import load_deployment
+    from fazhi.city import city_night
+
+    deployment = load_deployment(args.deployment)
+    counties = deployment.select(args.county)
+    return city_night(deployment, counties, args.as_of or today_in_china(), args.out, args.db or deployment.db or DEFAULT_DB_URL)
+
+
+def _rollup(args) -> int:
+    from county.deployment import load_deployment
+    from fazhi.city import rollup_step
+
+    deployment = load_deployment(args.deployment)
+    print(rollup_step(deployment, args.db or deployment.db or DEFAULT_DB_URL, args.as_of or today_in_china(), args.out))
+    return 0
 
 
 def _completeness_status(db_url: str, county: str, run_id: int | None = None) -> int:

@@ -80,3 +80,10 @@ def folder_state(folder: Path) -> dict[str, bytes]:
     """Every file under folder (following its link) and its bytes."""
     return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
 
+
+
+def county_site(prefix: str, night: int = 1) -> dict:
+    """county_routes under a path prefix ("/jia/"), so that several counties share one host."""
+    root = prefix.rstrip("/")
+    return {root + path: Reply(reply.body.replace(b'href="/', f'href="{root}/'.encode()), content_type=reply.content_type)
+            for path, reply in county_routes(night).items()}
