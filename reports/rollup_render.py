@@ -59,14 +59,12 @@ def write_rollup(session: Session, deployment: Deployment, as_of: dt.date, out_r
 def rollup_html(rollup: Rollup) -> str:
     env = environment()
     catalogue = load_catalogue()
-    badge = env.from_string('<span class="badge {{ s }}">{{ status_marks[s] }} {{ status_labels[s] }}</span>')
     sparklines = {c.slug: share_sparkline([(p.share, p.complete) for p in c.trend]) for c in rollup.counties}
     return env.get_template("rollup.html").render(
         rollup=rollup,
         generated=utcnow(),
         night_note=night_note,
         indicator_text=lambda indicator: catalogue.get(indicator).text,
-        badge=lambda status: badge.render(s=status),
         sparklines=sparklines,
         trend_nights=TREND_NIGHTS,
     )

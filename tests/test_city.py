@@ -136,3 +136,23 @@ def test_rollup_alone_renders_from_the_store(tmp_path, store):
         assert main(["rollup", "--deployment", str(deployment), "--db", store, "--as-of", "2021-09-29", "--out", str(out)]) == 0
     assert [c["run"] is not None for c in rollup_of(out)["counties"]] == [False, True, False]
     assert (out / "index.html").is_file()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["run", "--deployment", "{missing}", "--out", "{out}"], "fazhi: 部署文件不存在: "),
+    (["run", "--deployment", "{deployment}", "--county", "叶县", "--out", "{out}"], "fazhi: 部署 "),
+    (["run", "--config", "{county}", "--county", "jia", "--out", "{out}"], "fazhi: --county 只能与 --deployment 一起使用"),
+    (["rollup", "--deployment", "{bad}", "--out", "{out}"], "fazhi: 部署文件 "),
+])
+def test_bad_deployment_input_is_one_line_and_exit_2(tmp_path, capsys, args, message):
+    write_config(tmp_path, "http://127.0.0.1:9/jia/", name="jia.toml", county="甲县")
+    deployment = tmp_path / "city.toml"
+    deployment.write_text('[deployment]\nname = "平顶山市"\n[[counties]]\nconfig = "jia.toml"\n', encoding="utf-8")
+    (tmp_path / "bad.toml").write_text('[deployment]\nname = "平顶山市"\n', encoding="utf-8")
+    paths = {"missing": tmp_path / "none.toml", "deployment": deployment, "county": tmp_path / "jia.toml",
+             "bad": tmp_path / "bad.toml", "out": tmp_path / "www"}
+
+    assert main([arg.format(**paths) for arg in args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(message) and err.count("\n") == 1
+    assert not (tmp_path / "www").exists() and not list(tmp_path.glob("*.db"))
