@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from county.config import load_config
+from county.deployment import load_deployment
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "lushan.toml"
 
@@ -31,3 +32,8 @@ def test_lushan_example_names_units_as_the_work_plan_does():
     # 县教育局 is one of the plan's 县直各单位 without being named anywhere
     assert configured - responsible == {"县教育局"}
     assert {"县司法局", "县委编办", "县市场监管局", "县财政局", "县发改委", "县政务服务和大数据服务中心"} <= configured
+
+
+def test_the_city_example_lists_lushan():
+    city = load_deployment(EXAMPLE.with_name("city.toml"))
+    assert (city.name, [c.slug for c in city.counties], city.counties[0].config.county) == ("平顶山市", ["lushan"], "鲁山县")
