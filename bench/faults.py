@@ -324,7 +324,7 @@ def judged_night(config, db_url: str) -> tuple[dict[tuple[str, str, str], str], 
     with session_factory(open_engine(db_url))() as session:
         findings = {(f.indicator, f.check, f.unit): f.status for f in run_findings(session, run_id)}
         completeness = session.get(Run, run_id).completeness
-    return findings, completeness, 0 if incomplete_reason(db_url, run_id) is None else 3
+    return findings, completeness, 0 if incomplete_reason(db_url, config.county, run_id) is None else 3
 
 
 def _copy_store(source: Path, target: Path) -> None:

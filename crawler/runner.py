@@ -41,7 +41,7 @@ def crawl(config: Config, db_url: str, *, progress: bool | None = None, override
     sessions = session_factory(engine)
     jobdir = Path(config.crawl.jobdir) if config.crawl.jobdir else None
     with sessions() as session:
-        run = _resumable_run(session, jobdir) or start_run(session, config.county, config.crawl.start_urls)
+        run = _resumable_run(session, jobdir, config.county) or start_run(session, config.county, config.crawl.start_urls)
         try:
             _save_run_state(jobdir, run.id, scheduler_saved=False)
             outcome = _run_child(config, db_url, run.id, _progress_mode(progress), overrides or {})
@@ -100,11 +100,12 @@ def build_settings(config: Config, db_url: str, run_id: int, progress: str = "of
     return settings
 
 
-def _resumable_run(session, jobdir: Path | None) -> Run | None:
-    """The run an interrupted crawl left in ``jobdir``, to be continued under the same id."""
+def _resumable_run(session, jobdir: Path | None, county: str) -> Run | None:
+    """The run an interrupted crawl of this county left in ``jobdir``, to be continued under the same id."""
     state = _run_state(jobdir)
     run = session.get(Run, state["run_id"]) if state else None
-    if run is None or run.status not in ("running", "failed"):
+    # a jobdir moved to another county's configuration holds that county's queue, not this one's
+    if run is None or run.status not in ("running", "failed") or run.county != county:
         if jobdir is not None:
             shutil.rmtree(jobdir, ignore_errors=True)  # left over from a finished run: start afresh
         return None

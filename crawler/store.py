@@ -2,8 +2,10 @@
 
 A page that did not change since the previous run is not parsed again; its
 outgoing links come from ``crawl_links``, and what a list page claims beyond the
-records it holds from ``crawl_list_claims``, both keyed by URL and content hash, so
-the crawl still reaches everything behind it and counts what it could not read.
+records it holds from ``crawl_list_claims``, both keyed by URL (its hash: a redirect
+target can be longer than PostgreSQL indexes take) and content hash, so the crawl
+still reaches everything behind it and counts what it could not read. Counties
+sharing a store share the caches: what a page says depends on its bytes alone.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ import zlib
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, LargeBinary, String, Text, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from crawler.cms import ListClaim
-from storage.models import Document, Run
+from storage.models import Document, Run, url_hash
 
 
 class CrawlBase(DeclarativeBase):
@@ -27,16 +30,18 @@ class CrawlBase(DeclarativeBase):
 class PageLinks(CrawlBase):
     __tablename__ = "crawl_links"
 
-    url: Mapped[str] = mapped_column(Text, primary_key=True)  # a redirect target has any length
+    url_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # storage.models.url_hash(url)
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
     links: Mapped[bytes] = mapped_column(LargeBinary)  # zlib-compressed JSON [[url, text, list_date], …]
 
 
 class PageClaim(CrawlBase):
     __tablename__ = "crawl_list_claims"
 
-    url: Mapped[str] = mapped_column(Text, primary_key=True)
+    url_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # storage.models.url_hash(url)
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
     claim: Mapped[str] = mapped_column(Text)  # JSON of crawler.cms.ListClaim
 
 
@@ -59,7 +64,7 @@ def create_tables(engine: Engine) -> None:
 
 
 def previous_documents(session: Session, run_id: int) -> dict[str, Previous]:
-    """The last completed run's successfully fetched documents, by URL, with their cached links.
+    """The county's last completed run's successfully fetched documents, by URL, with their cached links.
 
     The links come in the same query (a few hundred compressed bytes a page) because
     asking for them page by page cost an unchanged re-crawl more than its downloads.
@@ -70,7 +75,7 @@ def previous_documents(session: Session, run_id: int) -> dict[str, Previous]:
     rows = session.execute(
         select(Document.id, Document.url, Document.sha256, Document.etag, Document.last_modified, PageLinks.links,
                Document.extractor_version)
-        .outerjoin(PageLinks, (PageLinks.url == Document.url) & (PageLinks.sha256 == Document.sha256))
+        .outerjoin(PageLinks, (PageLinks.url_hash == Document.url_hash) & (PageLinks.sha256 == Document.sha256))
         .where(Document.run_id == previous, Document.http_status == 200)
     )
     return {row.url: Previous(row.id, row.sha256, row.etag, row.last_modified, row.links, row.extractor_version) for row in rows}
@@ -79,20 +84,26 @@ def previous_documents(session: Session, run_id: int) -> dict[str, Previous]:
 def save_links(session: Session, rows: list[tuple[str, str, list[list]]]) -> None:
     if not rows:
         return
-    values = [{"url": url, "sha256": sha, "links": zlib.compress(json.dumps(links, ensure_ascii=False).encode())} for url, sha, links in rows]
-    if session.bind.dialect.name == "sqlite":
-        session.execute(sqlite_insert(PageLinks).on_conflict_do_nothing(), values)
-        return
-    known = {(row.url, row.sha256) for row in session.scalars(select(PageLinks).where(PageLinks.url.in_([v["url"] for v in values])))}
-    session.add_all(PageLinks(**value) for value in values if (value["url"], value["sha256"]) not in known)
+    values = [
+        {"url_hash": url_hash(url), "url": url, "sha256": sha, "links": zlib.compress(json.dumps(links, ensure_ascii=False).encode())}
+        for url, sha, links in rows
+    ]
+    _insert_new(session, PageLinks, values)
 
 
 def save_claims(session: Session, rows: list[tuple[str, str, ListClaim]]) -> None:
-    if not rows:
-        return
-    wanted = {(url, sha): json.dumps(claim.to_json(), ensure_ascii=False) for url, sha, claim in rows}
-    known = set(session.execute(select(PageClaim.url, PageClaim.sha256).where(PageClaim.url.in_([url for url, _sha in wanted]))).tuples())
-    session.add_all(PageClaim(url=url, sha256=sha, claim=claim) for (url, sha), claim in wanted.items() if (url, sha) not in known)
+    values = [
+        {"url_hash": url_hash(url), "url": url, "sha256": sha, "claim": json.dumps(claim.to_json(), ensure_ascii=False)}
+        for url, sha, claim in rows
+    ]
+    if values:
+        _insert_new(session, PageClaim, values)
+
+
+def _insert_new(session: Session, cache: type[CrawlBase], values: list[dict]) -> None:
+    # counties sharing a host cache the same page at once: the second insert is a no-op, not a refused batch
+    insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(cache).on_conflict_do_nothing(), values)
 
 
 def run_claims(session: Session, run_id: int | None) -> dict[str, ListClaim]:
@@ -100,14 +111,19 @@ def run_claims(session: Session, run_id: int | None) -> dict[str, ListClaim]:
     if run_id is None:
         return {}
     rows = session.execute(
-        select(PageClaim.url, PageClaim.claim)
-        .join(Document, (Document.url == PageClaim.url) & (Document.sha256 == PageClaim.sha256))
+        select(Document.url, PageClaim.claim)
+        .join(PageClaim, (PageClaim.url_hash == Document.url_hash) & (PageClaim.sha256 == Document.sha256))
         .where(Document.run_id == run_id)
     )
     return {row.url: ListClaim.from_json(json.loads(row.claim)) for row in rows}
 
 
 def previous_run_id(session: Session, run_id: int) -> int | None:
+    """The same county's last completed run before `run_id`."""
+    county = select(Run.county).where(Run.id == run_id).scalar_subquery()
     return session.scalars(
-        select(Run.id).where(Run.id < run_id, Run.status.in_(("crawled", "checked"))).order_by(Run.id.desc()).limit(1)
+        select(Run.id)
+        .where(Run.county == county, Run.id < run_id, Run.status.in_(("crawled", "checked")))
+        .order_by(Run.id.desc())
+        .limit(1)
     ).first()

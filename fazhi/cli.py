@@ -80,11 +80,24 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, required=True, help="输出目录")
     report.set_defaults(handler=_report)
 
-    run = commands.add_parser("run", help="抓取、评判、生成报告（夜间任务）")
-    _config_args(run)
+    run = commands.add_parser("run", help="抓取、评判、生成报告（夜间任务）；--deployment 时逐县运行并生成汇总")
+    source = run.add_mutually_exclusive_group(required=True)
+    source.add_argument("--config", type=Path, help="县的配置文件（TOML）")
+    source.add_argument("--deployment", type=Path, help="市、省的部署文件（TOML），列出各县的配置")
+    run.add_argument("--county", action="append", metavar="SLUG_OR_NAME",
+                     help="只运行部署中的这个县（slug 或县名，可重复；默认全部县）")
+    run.add_argument("--db", default=None,
+                     help=f"SQLAlchemy 数据库 URL（默认：部署文件中的 db，否则 {DEFAULT_DB_URL}）")
     run.add_argument("--as-of", type=_as_of, default=None, help="评判日期 YYYY-MM-DD（默认今天，北京时间）")
-    run.add_argument("--out", type=Path, required=True, help="输出目录")
+    run.add_argument("--out", type=Path, required=True, help="输出目录（--deployment 时：汇总在此，各县报告在其下的 <slug>/）")
     run.set_defaults(handler=_run)
+
+    rollup = commands.add_parser("rollup", help="根据数据库中各县最新的检查结果生成市、省汇总报告")
+    rollup.add_argument("--deployment", type=Path, required=True, help="市、省的部署文件（TOML）")
+    rollup.add_argument("--db", default=None, help=f"SQLAlchemy 数据库 URL（默认：部署文件中的 db，否则 {DEFAULT_DB_URL}）")
+    rollup.add_argument("--as-of", type=_as_of, default=None, help="汇总的日期 YYYY-MM-DD（默认今天，北京时间）")
+    rollup.add_argument("--out", type=Path, required=True, help="输出目录（与 fazhi run --deployment 的 --out 相同）")
+    rollup.set_defaults(handler=_rollup)
 
     catalog = commands.add_parser("catalog", help="列出全部 99 项指标、任务类型、是否自动检查和责任单位")
     catalog.set_defaults(handler=_catalog)
@@ -106,14 +119,15 @@ def _user_commands(commands) -> None:
     add.add_argument("name", help="用户名")
     add.add_argument("--role", required=True, choices=("reviewer", "unit"), help="reviewer 复核人员；unit 单位用户")
     add.add_argument("--unit", help="单位用户所属单位（须与配置中的单位名一致，并用 --config 指定配置）")
-    add.add_argument("--config", type=Path, help="县的配置文件（TOML），--unit 时必需")
+    add.add_argument("--config", type=Path,
+                     help="县的配置文件（TOML）：用户只能查看该县；--unit 时必需；复核人员不指定时可查看数据库中所有县")
     add.add_argument("--db", default=DEFAULT_DB_URL, help=f"SQLAlchemy 数据库 URL（默认 {DEFAULT_DB_URL}）")
     add.set_defaults(handler=_user_add)
     passwd = actions.add_parser("passwd", help="修改用户密码")
     passwd.add_argument("name", help="用户名")
     passwd.add_argument("--db", default=DEFAULT_DB_URL, help=f"SQLAlchemy 数据库 URL（默认 {DEFAULT_DB_URL}）")
     passwd.set_defaults(handler=_user_passwd)
-    listing = actions.add_parser("list", help="列出用户：用户名、角色、所属单位")
+    listing = actions.add_parser("list", help="列出用户：用户名、角色、所属县、所属单位")
     listing.add_argument("--db", default=DEFAULT_DB_URL, help=f"SQLAlchemy 数据库 URL（默认 {DEFAULT_DB_URL}）")
     listing.set_defaults(handler=_user_list)
 
@@ -151,9 +165,10 @@ def _crawl(args) -> int:
 
 
 def _check(args) -> int:
-    run_id = check_step(load_config(args.config), args.db, args.as_of or today_in_china())
+    config = load_config(args.config)
+    run_id = check_step(config, args.db, args.as_of or today_in_china())
     print(f"评判完成：运行 {run_id}")
-    return _completeness_status(args.db, run_id)
+    return _completeness_status(args.db, config.county, run_id)
 
 
 def _report(args) -> int:
@@ -162,12 +177,36 @@ def _report(args) -> int:
 
 
 def _run(args) -> int:
-    print(nightly(load_config(args.config), args.db, args.as_of or today_in_china(), args.out))
-    return _completeness_status(args.db)
+    if args.deployment:
+        return _city_run(args)
+    if args.county:
+        raise ConfigError("--county 只能与 --deployment 一起使用")
+    config = load_config(args.config)
+    db_url = args.db or DEFAULT_DB_URL
+    print(nightly(config, db_url, args.as_of or today_in_china(), args.out))
+    return _completeness_status(db_url, config.county)
 
 
-def _completeness_status(db_url: str, run_id: int | None = None) -> int:
-    reason = incomplete_reason(db_url, run_id)
+def _city_run(args) -> int:
+    from county.deployment import load_deployment
+    from fazhi.city import city_night
+
+    deployment = load_deployment(args.deployment)
+    counties = deployment.select(args.county)
+    return city_night(deployment, counties, args.as_of or today_in_china(), args.out, args.db or deployment.db or DEFAULT_DB_URL)
+
+
+def _rollup(args) -> int:
+    from county.deployment import load_deployment
+    from fazhi.city import rollup_step
+
+    deployment = load_deployment(args.deployment)
+    print(rollup_step(deployment, args.db or deployment.db or DEFAULT_DB_URL, args.as_of or today_in_china(), args.out))
+    return 0
+
+
+def _completeness_status(db_url: str, county: str, run_id: int | None = None) -> int:
+    reason = incomplete_reason(db_url, county, run_id)
     if reason is None:
         return 0
     print(f"fazhi: 本次抓取不完整（{reason}），报告已生成但缺失项无法判断", file=sys.stderr)
@@ -177,10 +216,11 @@ def _completeness_status(db_url: str, run_id: int | None = None) -> int:
 def _user_add(args) -> int:
     from web.users import UserError, add_user
 
-    units = {unit.name for unit in load_config(args.config).units} if args.config else None
+    config = load_config(args.config) if args.config else None
+    units = {unit.name for unit in config.units} if config else None
     try:
         with _store_session(args.db) as session:
-            add_user(session, args.name, args.role, args.unit, _read_password(), units)
+            add_user(session, args.name, args.role, args.unit, _read_password(), units, config.county if config else None)
     except UserError as error:
         print(f"fazhi: {error}", file=sys.stderr)
         return 2
@@ -228,7 +268,7 @@ def _review_import(args) -> int:
     from reports.ledger_import import LedgerError, import_ledger
 
     config = load_config(args.config)
-    with store_lock(args.db), _store_session(args.db) as session:
+    with store_lock(args.db, config.county), _store_session(args.db) as session:
         try:
             applied = import_ledger(session, config, args.file, args.user, today_in_china())
         except LedgerError as error:
@@ -273,7 +313,7 @@ def _demo(args) -> int:
     # beside the published nights, not in one of them: --out is switched to a new folder each time
     store = nights_folder(args.out) / "demo.db"
     db_url = f"sqlite:///{store}"
-    with store_lock(db_url):
+    with store_lock(db_url, _demo_config(SAMPLE_CONFIG, "http://127.0.0.1").county):
         store.unlink(missing_ok=True)  # a rerun must compare the two nights, not the previous demo
         fast = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False}
         port = 0

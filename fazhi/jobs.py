@@ -1,8 +1,10 @@
 """The steps of the nightly job — crawl, check, report — each usable alone.
 
-Every step holds the store lock while it works (storage/locks.py), and `nightly`
-holds it from before the crawl until the report is published, so that a second
-job on the same store stops at once instead of interleaving with this one.
+Every step holds its county's store lock while it works (storage/locks.py), and
+`nightly` holds it from before the crawl until the report is published, so that a
+second job of the same county stops at once instead of interleaving with this one,
+while other counties sharing the store go on. Every step sees only its county's
+runs (Run.county is the configuration's county name).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ def today_in_china() -> dt.date:
 def crawl_step(config: Config, db_url: str, overrides: dict | None = None) -> int:
     from crawler.runner import crawl
 
-    with store_lock(db_url), _jobdir_lock(config):
+    with store_lock(db_url, config.county), _jobdir_lock(config):
         run_id = crawl(config, db_url, overrides=overrides)
         with session_factory(open_engine(db_url))() as session:
             run = session.get(Run, run_id)
@@ -53,15 +55,15 @@ def check_step(config: Config, db_url: str, as_of: dt.date, run_id: int | None =
     from storage.db import replace_findings
     from storage.review import open_fix_answers
 
-    with store_lock(db_url), session_factory(open_engine(db_url))() as session:
-        run = session.get(Run, run_id) if run_id else latest_run(session)
+    with store_lock(db_url, config.county), session_factory(open_engine(db_url))() as session:
+        run = _county_run(session, config, run_id) if run_id else latest_run(session, config.county)
         if run is None:
             raise JobError("数据库中没有已完成的抓取，请先运行 fazhi crawl")
         try:
             ctx = build_context(session, run, config, as_of)
             findings = to_findings(judge(ctx))
             # the units' 已整改 answers are judged with the night's documents, which reports never read
-            attach_fix_checks(findings, open_fix_answers(session), ctx, run.started_at)
+            attach_fix_checks(findings, open_fix_answers(session, run.county), ctx, run.started_at)
             replace_findings(session, run, findings)
         except Exception as error:
             session.rollback()
@@ -76,17 +78,17 @@ def prune_step(config: Config, db_url: str) -> Pruned:
     """Apply [store] keep_runs: old runs keep their findings, only the newest keep their documents."""
     from storage.retention import prune
 
-    with store_lock(db_url), session_factory(open_engine(db_url))() as session:
-        return prune(session, config.store.keep_runs)
+    with store_lock(db_url, config.county), session_factory(open_engine(db_url))() as session:
+        return prune(session, config.store.keep_runs, config.county)
 
 
 def report_step(config: Config, db_url: str, out_dir: Path, run_id: int | None = None) -> Path:
     from reports.publish import PublishError, publish_reports
 
-    with store_lock(db_url):
+    with store_lock(db_url, config.county):
         prepare_out_dir(out_dir)
         with _out_lock(out_dir), session_factory(open_engine(db_url))() as session:
-            run = session.get(Run, run_id) if run_id else latest_run(session, statuses=("checked",))
+            run = _county_run(session, config, run_id) if run_id else latest_run(session, config.county, ("checked",))
             if run is None:
                 raise JobError("数据库中没有已检查的运行，请先运行 fazhi check")
             try:
@@ -102,10 +104,17 @@ def _out_lock(out_dir: Path) -> AbstractContextManager:
     return folder_lock(out_dir, "报告目录", JobError)
 
 
-def incomplete_reason(db_url: str, run_id: int | None = None) -> str | None:
-    """Why the run (default: the newest judged one) was incomplete, or None when it was complete."""
+def _county_run(session, config: Config, run_id: int) -> Run | None:
+    run = session.get(Run, run_id)
+    if run is not None and run.county != config.county:
+        raise JobError(f"运行 {run_id} 属于{run.county}，不是{config.county}")
+    return run
+
+
+def incomplete_reason(db_url: str, county: str, run_id: int | None = None) -> str | None:
+    """Why the run (default: the county's newest judged one) was incomplete, or None when it was complete."""
     with session_factory(open_engine(db_url))() as session:
-        run = session.get(Run, run_id) if run_id else latest_run(session, statuses=("checked",))
+        run = session.get(Run, run_id) if run_id else latest_run(session, county, ("checked",))
         if run is None or run.completeness != "incomplete":
             return None
         return run.incomplete_reason or "抓取不完整"
@@ -122,7 +131,7 @@ def prepare_out_dir(out_dir: Path) -> None:
 
 
 def nightly(config: Config, db_url: str, as_of: dt.date, out_dir: Path, overrides: dict | None = None) -> Path:
-    with store_lock(db_url), _jobdir_lock(config):
+    with store_lock(db_url, config.county), _jobdir_lock(config):
         # a night-long crawl must not end in "cannot write the report"
         prepare_out_dir(out_dir)
         with _out_lock(out_dir):

@@ -35,13 +35,13 @@ class AuditError(Exception):
     """The trail cannot be written where asked; the message is one line for the operator."""
 
 
-def audit_rows(session: Session) -> list[tuple[str, ...]]:
+def audit_rows(session: Session, county: str) -> list[tuple[str, ...]]:
     """One row per verdict, oldest first, each with what stood on the same finding or item before it."""
     roles = {user.name: _role(user) for user in all_users(session)}
     titles = _check_titles(session)
     standing: dict[tuple, Verdict] = {}
     rows = []
-    for verdict in all_verdicts(session):
+    for verdict in all_verdicts(session, county):
         target = (verdict.indicator, verdict.check, verdict.unit, verdict.evidence_url)
         rows.append(_row(verdict, standing.get(target), roles, titles))
         standing[target] = verdict
@@ -118,7 +118,7 @@ def write_audit(session: Session, county: str, path: Path) -> int:
     """Write the whole trail to path (.csv or .xlsx); returns the number of decisions written."""
     if path.suffix.lower() not in FORMATS:
         raise AuditError(f"导出文件须以 .csv 或 .xlsx 结尾：{path}")
-    rows = audit_rows(session)
+    rows = audit_rows(session, county)
     data = audit_csv(rows) if path.suffix.lower() == ".csv" else audit_xlsx(rows, county)
     try:
         path.write_bytes(data)

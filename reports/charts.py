@@ -67,3 +67,32 @@ def trend_chart(points: list[TrendPoint]) -> TrendChart | None:
 
 def _label(point: TrendPoint) -> str:
     return point.as_of.isoformat() if point.as_of else f"第{point.run_id}次"
+
+
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 120, 28, 4
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    """A county's pass share over its last nights, small enough for a table cell."""
+
+    width: int
+    height: int
+    points: tuple[tuple[float, float, bool], ...]  # (x, y, complete night)
+
+    @property
+    def polyline(self) -> str:
+        return " ".join(f"{x:.1f},{y:.1f}" for x, y, _complete in self.points)
+
+
+def share_sparkline(shares: list[tuple[float, bool]]) -> Sparkline | None:
+    """shares: (share of findings passed, 0–1; whether the night was complete), oldest first."""
+    if not shares:
+        return None
+    inner_w, inner_h = SPARK_WIDTH - 2 * SPARK_PAD, SPARK_HEIGHT - 2 * SPARK_PAD
+    step = inner_w / (len(shares) - 1) if len(shares) > 1 else 0
+    points = tuple(
+        (SPARK_PAD + (i * step if len(shares) > 1 else inner_w / 2), SPARK_PAD + inner_h * (1 - share), complete)
+        for i, (share, complete) in enumerate(shares)
+    )
+    return Sparkline(SPARK_WIDTH, SPARK_HEIGHT, points)

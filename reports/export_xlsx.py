@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.model import FindingView, ReportData, indicator_label, safe_link
 from reports.verdicts import Review
-from reports.xlsx_cells import fit_row_height, put_text
+from reports.xlsx_cells import STATUS_FILLS, fit_row_height, put_text
 from storage.review import Verdict
 from storage.statuses import INCOMPLETE, LABELS
 
@@ -42,12 +42,6 @@ FIRST_ROW = HEADER_ROW + 1
 EVIDENCE_IN_CELL = 3
 SHEET_NAME_MAX = 31
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-_FILLS = {
-    "fail": PatternFill("solid", fgColor="F8D7DA"),
-    "warn": PatternFill("solid", fgColor="FFF3CD"),
-    "unknown": PatternFill("solid", fgColor="E2E3E5"),
-    "pass": PatternFill("solid", fgColor="D4EDDA"),
-}
 _TO_FILL = PatternFill("solid", fgColor="FFFDE7")  # the two columns a person fills in
 _HEAD_FILL = PatternFill("solid", fgColor="DDE3EA")
 _THIN = Side(style="thin", color="B0B7BF")
@@ -162,7 +156,7 @@ def _ledger_sheet(sheet: Worksheet, rows: list[tuple[int, FindingView]], report:
         for column, value in enumerate(ledger_values(number, finding, review, report), start=1):
             cell = put_text(sheet, row, column, value)
             cell.alignment, cell.border = _WRAP, _GRID
-        sheet.cell(row=row, column=COLUMN["状态"]).fill = _FILLS[finding.status]
+        sheet.cell(row=row, column=COLUMN["状态"]).fill = STATUS_FILLS[finding.status]
         for header in ("复核意见", "整改情况"):
             sheet.cell(row=row, column=COLUMN[header]).fill = _TO_FILL
         fit_row_height(sheet, row, WIDTHS[:-1])

@@ -27,7 +27,7 @@ from reports.model import ReportData, build_report
 from reports.review_input import Decision, InputError, may_act, parse_answer, parse_opinion
 from reports.verdicts import Review
 from storage.db import latest_run
-from storage.review import ACTIONS, UNIT_ACTIONS, User, Verdict, find_user, may_see
+from storage.review import ACTIONS, UNIT_ACTIONS, User, Verdict, find_user, may_see, may_see_county
 from storage.statuses import LABELS
 
 # header rows searched for the ledger's header: a clerk may have inserted a line above it
@@ -60,9 +60,9 @@ class Change:
 def import_ledger(session: Session, config: Config, path: Path, user_name: str, today: dt.date) -> int:
     """Store the file's changes as verdicts by user_name; returns how many were stored."""
     user = find_user(session, user_name)
-    if user is None:
-        raise LedgerError([f"没有用户 {user_name}（用 fazhi user list 查看）"])
-    run = latest_run(session, statuses=("checked",))
+    if user is None or not may_see_county(user, config.county):
+        raise LedgerError([f"{config.county}没有用户 {user_name}（用 fazhi user list 查看）"])
+    run = latest_run(session, config.county, ("checked",))
     if run is None:
         raise LedgerError(["数据库中还没有已评判的检查，无从导入"])
     report = build_report(session, run.id, config)
@@ -173,7 +173,7 @@ def _verdict(change: Change, report: ReportData, user: User, config: Config, tod
     _check_fresh(review, change.row.key)
     if finding.status == "pass":
         raise InputError("该项本次已通过，无需复核或整改")
-    return Verdict(indicator=key[0], check=key[1], unit=key[2], action=decision.action, reason=decision.reason,
+    return Verdict(county=config.county, indicator=key[0], check=key[1], unit=key[2], action=decision.action, reason=decision.reason,
                    expires_on=decision.expires_on, due_on=decision.due_on, fix_url=decision.fix_url,
                    finding_status=finding.status, run_id=report.run.id, user_name=user.name)
 

@@ -233,7 +233,7 @@ class TrendPoint:
 
 
 def trend(session: Session, run: Run) -> list[TrendPoint]:
-    runs = [r for r in checked_runs(session, limit=TREND_RUNS + 1) if r.id <= run.id]
+    runs = [r for r in checked_runs(session, run.county, limit=TREND_RUNS + 1) if r.id <= run.id]
     if run.id not in {r.id for r in runs}:
         runs.append(run)
     runs = runs[-TREND_RUNS:]
@@ -463,7 +463,7 @@ def build_report(session: Session, run_id: int, config: Config) -> ReportData:
         raise LookupError(f"no run {run_id} in the store")
     catalogue = load_catalogue()
     findings = sorted((FindingView.of(row) for row in run_findings(session, run.id)), key=finding_order)
-    verdicts = all_verdicts(session)
+    verdicts = all_verdicts(session, run.county)
     tonight = reviews(findings, verdicts, run.as_of)
     return ReportData(
         run=run,

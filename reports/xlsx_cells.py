@@ -8,6 +8,7 @@ import re
 import unicodedata
 
 from openpyxl.cell import Cell
+from openpyxl.styles import PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 # characters Excel cannot store in a cell (control characters from scraped text)
@@ -27,6 +28,15 @@ def put_text(sheet: Worksheet, row: int, column: int, value) -> Cell:
     else:
         cell.value = value
     return cell
+
+
+# a status cell's colour, as the HTML report shows it
+STATUS_FILLS = {
+    "fail": PatternFill("solid", fgColor="F8D7DA"),
+    "warn": PatternFill("solid", fgColor="FFF3CD"),
+    "unknown": PatternFill("solid", fgColor="E2E3E5"),
+    "pass": PatternFill("solid", fgColor="D4EDDA"),
+}
 
 
 # points per line of 11-point text, with the leading CJK fonts need

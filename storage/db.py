@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -13,17 +16,20 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import Connection, Engine, create_engine, event, exc, inspect, or_, select
+from sqlalchemy import Connection, Engine, create_engine, event, exc, inspect, or_, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage import review  # noqa: F401 - its tables are part of Base.metadata, so a new store has them
 from storage.models import Base, Document, FetchError, Finding, PartialList, Run, Snapshot, utcnow
+from storage.statuses import COMPLETE
 
 DEFAULT_DB_URL = "sqlite:///fazhi.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # the schema every store had before fazhi used Alembic
 BASELINE = "0001_baseline"
+# the advisory lock (one bigint key, apart from storage.locks' two-key county locks) of a schema upgrade
+SCHEMA_LOCK = 0x66617A68_00000001
 
 
 class StoreError(Exception):
@@ -35,12 +41,37 @@ def open_engine(url: str = DEFAULT_DB_URL) -> Engine:
         engine = create_engine(url)
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
-        with engine.begin() as connection:
-            _bring_to_head(connection)
-    # CommandError: a revision this fazhi does not know, written by a newer one
-    except (exc.ArgumentError, exc.NoSuchModuleError, exc.OperationalError, ImportError, CommandError) as error:
+        if not _at_head(engine):
+            with _schema_lock(engine), engine.begin() as connection:
+                _bring_to_head(connection)
+    # CommandError: a revision this fazhi does not know, written by a newer one; OSError: no lock file beside it
+    except (exc.ArgumentError, exc.NoSuchModuleError, exc.OperationalError, ImportError, CommandError, OSError) as error:
         raise StoreError(f"无法打开数据库 {_shown(url)}：{_first_line(error)}") from error
     return engine
+
+
+def _at_head(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision() == _head()
+
+
+@contextmanager
+def _schema_lock(engine: Engine) -> Iterator[None]:
+    """Counties sharing a store start their jobs at once: one of them creates or upgrades the
+    schema while the others wait, then find it done. Held until the upgrade is committed."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SCHEMA_LOCK})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SCHEMA_LOCK})
+    elif engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        with open(os.path.abspath(engine.url.database + ".lock"), "a", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes, after the commit
+            yield
+    else:
+        yield
 
 
 def _bring_to_head(connection: Connection) -> None:
@@ -110,15 +141,21 @@ def finish_run(session: Session, run: Run, status: str, error: str | None = None
     session.commit()
 
 
-def latest_run(session: Session, statuses: Iterable[str] = ("crawled", "checked")) -> Run | None:
-    query = select(Run).where(Run.status.in_(list(statuses))).order_by(Run.id.desc()).limit(1)
+def latest_run(session: Session, county: str, statuses: Iterable[str] = ("crawled", "checked")) -> Run | None:
+    """The county's newest run in one of these statuses; other counties sharing the store are not seen."""
+    query = (
+        select(Run)
+        .where(Run.county == county, Run.status.in_(list(statuses)))
+        .order_by(Run.id.desc())
+        .limit(1)
+    )
     return session.scalars(query).first()
 
 
 def previous_checked_run(session: Session, run: Run) -> Run | None:
     query = (
         select(Run)
-        .where(Run.status == "checked", Run.id < run.id)
+        .where(Run.county == run.county, Run.status == "checked", Run.id < run.id)
         .order_by(Run.id.desc())
         .limit(1)
     )
@@ -126,20 +163,31 @@ def previous_checked_run(session: Session, run: Run) -> Run | None:
 
 
 def previous_complete_run(session: Session, run: Run) -> Run | None:
-    """The newest judged run before `run` that was complete (CHECKS.md, "complete run");
+    """The county's newest judged run before `run` that was complete (CHECKS.md, "complete run");
     a run judged before completeness was recorded counts as complete, as it was then."""
     query = (
         select(Run)
-        .where(Run.status == "checked", Run.id < run.id, or_(Run.completeness.is_(None), Run.completeness == "complete"))
+        .where(Run.county == run.county, Run.status == "checked", Run.id < run.id, is_complete())
         .order_by(Run.id.desc())
         .limit(1)
     )
     return session.scalars(query).first()
 
 
+def is_complete():
+    """A judged run counts as complete unless it was found incomplete (runs judged before
+    completeness was recorded have none)."""
+    return or_(Run.completeness.is_(None), Run.completeness == COMPLETE)
+
+
 def earlier_findings(session: Session, run: Run, unit: str, statuses: Iterable[str], limit: int = 30) -> list[tuple[Run, Finding]]:
-    """The unit's findings with these statuses in the judged runs before `run`, newest run first."""
-    runs = select(Run.id).where(Run.status == "checked", Run.id < run.id).order_by(Run.id.desc()).limit(limit)
+    """The unit's findings with these statuses in the county's judged runs before `run`, newest run first."""
+    runs = (
+        select(Run.id)
+        .where(Run.county == run.county, Run.status == "checked", Run.id < run.id)
+        .order_by(Run.id.desc())
+        .limit(limit)
+    )
     query = (
         select(Run, Finding)
         .join(Finding, Finding.run_id == Run.id)
@@ -155,8 +203,9 @@ def parent_pages(session: Session, run_id: int) -> dict[str, str]:
     return dict(session.execute(query).all())
 
 
-def checked_runs(session: Session, limit: int = 30) -> list[Run]:
-    query = select(Run).where(Run.status == "checked").order_by(Run.id.desc()).limit(limit)
+def checked_runs(session: Session, county: str, limit: int = 30) -> list[Run]:
+    """The county's newest judged runs, oldest first."""
+    query = select(Run).where(Run.county == county, Run.status == "checked").order_by(Run.id.desc()).limit(limit)
     return list(reversed(session.scalars(query).all()))
 
 

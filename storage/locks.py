@@ -1,21 +1,26 @@
-"""One fazhi job at a time per store, per crawl jobdir and per report folder.
+"""One fazhi job at a time per county of a store, per crawl jobdir and per report folder.
 
 Two nightly runs on one store used to interleave: the second stored nothing, was
 judged anyway and its empty report replaced the good one. Every step therefore
-takes the store lock before it writes, and does not wait for it: a second job
-stops at once, with one line naming the holder, before it changes anything.
+takes its county's store lock before it writes, and does not wait for it: a second
+job of the same county stops at once, with one line naming the holder, before it
+changes anything. Counties sharing a store each have their own lock, so a city's
+counties run at the same time while none of them runs twice.
 
 SQLite stores and folders are locked with flock(2) on a file beside them (the
-kernel drops the lock when the holder dies, even by SIGKILL); a PostgreSQL store
-with a session advisory lock on a connection held for the job, so that jobs on
-different machines exclude each other too. The locks are reentrant within one
-process, because `fazhi run` holds the store lock across steps that each take it.
+kernel drops the lock when the holder dies, even by SIGKILL): one file per county,
+``<db>.<county>.lock``; a PostgreSQL store with a session advisory lock keyed by the
+schema and the county, on a connection held for the job, so that jobs on different
+machines exclude each other too. The locks are reentrant within one process,
+because `fazhi run` holds the store lock across steps that each take it.
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
+import re
 import socket
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -31,6 +36,8 @@ from storage.db import StoreError, _first_line, _shown, open_engine
 # the first key of fazhi's advisory locks, so that they cannot collide with other applications' locks
 ADVISORY_SPACE = 0x66617A68  # "fazh"
 _held: set[str] = set()  # locks this process holds: taking one again is a no-op
+# a county name that can be part of a lock file's name as it is (Chinese names are)
+_PLAIN_NAME = re.compile(r"\w[\w-]{0,40}")
 
 
 class Busy(Exception):
@@ -42,24 +49,34 @@ def _busy(what: str, holder: str) -> Busy:
 
 
 @contextmanager
-def store_lock(db_url: str) -> Iterator[None]:
-    """Hold the store named by db_url for this job, or raise Busy at once."""
+def store_lock(db_url: str, county: str) -> Iterator[None]:
+    """Hold the county's part of the store named by db_url for this job, or raise Busy at once."""
     try:
         url = make_url(db_url)
     except exc.ArgumentError:
         yield  # open_engine reports the bad URL in the words the operator knows
         return
+    what = f"数据库 {_shown(db_url)} 中{county}的数据"
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        lock_file = Path(os.path.abspath(url.database + ".lock"))
+        lock_file = Path(os.path.abspath(f"{url.database}.{_file_part(county)}.lock"))
         if not lock_file.parent.is_dir():
             open_engine(db_url)  # raises the store's own one-line error: its folder does not exist
-        with _once_per_process(str(lock_file), partial(_file_lock, lock_file, f"数据库 {_shown(db_url)}", StoreError)):
+        with _once_per_process(str(lock_file), partial(_file_lock, lock_file, what, StoreError)):
             yield
     elif url.get_backend_name() == "postgresql":
-        with _once_per_process(url.render_as_string(hide_password=True), partial(_advisory_lock, db_url)):
+        key = f"{url.render_as_string(hide_password=True)}#{county}"
+        with _once_per_process(key, partial(_advisory_lock, db_url, county, what)):
             yield
     else:
         yield
+
+
+def _file_part(county: str) -> str:
+    """The county in its lock file's name: as it is when that is safe, else a readable part and a hash."""
+    if _PLAIN_NAME.fullmatch(county):
+        return county
+    readable = re.sub(r"[^\w-]+", "_", county)[:20]
+    return f"{readable}-{hashlib.sha256(county.encode('utf-8')).hexdigest()[:8]}"
 
 
 @contextmanager
@@ -113,7 +130,7 @@ def _file_lock(path: Path, what: str, unusable: type[Exception]) -> Iterator[Non
 
 
 @contextmanager
-def _advisory_lock(db_url: str) -> Iterator[None]:
+def _advisory_lock(db_url: str, county: str, what: str) -> Iterator[None]:
     holder_name = f"fazhi {os.getpid()}@{socket.gethostname()}"
     engine = create_engine(db_url, poolclass=NullPool, connect_args={"application_name": holder_name[:63]})
     try:
@@ -122,19 +139,22 @@ def _advisory_lock(db_url: str) -> Iterator[None]:
     except (exc.OperationalError, exc.InterfaceError) as error:
         engine.dispose()
         raise StoreError(f"无法打开数据库 {_shown(db_url)}：{_first_line(error)}") from error
-    # the schema is part of the key: two stores in one database, each in its own schema, are two stores
-    key = "hashtext(coalesce(current_schema(), '')) & 2147483647"
+    # the schema is part of the key: two stores in one database, each in its own schema, are two stores;
+    # so is the county: counties sharing one store run at once
+    key = "hashtext(coalesce(current_schema(), '') || '/' || :county) & 2147483647"
+    values = {"space": ADVISORY_SPACE, "county": county}
     try:
-        if not connection.scalar(text(f"SELECT pg_try_advisory_lock(:space, {key})"), {"space": ADVISORY_SPACE}):
+        if not connection.scalar(text(f"SELECT pg_try_advisory_lock(:space, {key})"), values):
             holder = connection.scalar(
                 text(
                     "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
                     f" WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = :space AND l.objid::bigint = {key}"
+                    " AND l.objsubid = 2"
                     " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
                 ),
-                {"space": ADVISORY_SPACE},
+                values,
             )
-            raise _busy(f"数据库 {_shown(db_url)}", (holder or "").removeprefix("fazhi "))
+            raise _busy(what, (holder or "").removeprefix("fazhi "))
         yield
     finally:
         connection.close()  # ending the session releases its advisory lock

@@ -10,6 +10,7 @@ The schema changes through Alembic revisions in storage/migrations.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text
@@ -20,12 +21,24 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
+def url_hash(url: str) -> str:
+    """What indexes key a URL by: PostgreSQL's btree refuses a key over ~2,700 bytes, and a
+    redirect target can be longer than that."""
+    return hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _url_hash_of_row(context) -> str:
+    return url_hash(context.get_current_parameters()["url"])
+
+
 class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
 class Run(Base):
     __tablename__ = "runs"
+    # several counties share one store: every query for "the previous night" is one county's
+    __table_args__ = (Index("ix_runs_county", "county", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     county: Mapped[str] = mapped_column(String(100))
@@ -54,14 +67,16 @@ class Document(Base):
 
     __tablename__ = "documents"
     __table_args__ = (
-        Index("ix_documents_run_url", "run_id", "url", unique=True),
+        Index("ix_documents_run_url_hash", "run_id", "url_hash", unique=True),
         Index("ix_documents_run_unit", "run_id", "unit"),
-        Index("ix_documents_url_etag", "url", "sha256"),
+        Index("ix_documents_url_hash_sha256", "url_hash", "sha256"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
     url: Mapped[str] = mapped_column(Text)
+    # url_hash(url), filled in on insert: the indexes hold it instead of the URL
+    url_hash: Mapped[str] = mapped_column(String(64), default=_url_hash_of_row)
     kind: Mapped[str] = mapped_column(String(20))  # "page" or "attachment"
     http_status: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(Text, default="")

@@ -2,8 +2,10 @@
 
 A verdict row is never changed or deleted: the newest row for a finding (or for
 one evidence item of it) is the one in force, the older ones are its history.
-Verdicts name a finding by its stable identity (indicator, check, unit), not by
-a run, so they outlive the pruning of the runs they were given on.
+Verdicts name a finding by its stable identity (county, indicator, check, unit),
+not by a run, so they outlive the pruning of the runs they were given on; the
+county keeps counties sharing one store apart, as two counties may both have a
+县司法局. A user belongs to one county, or (a city's reviewer) to every county.
 """
 
 from __future__ import annotations
@@ -35,15 +37,18 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(20))  # reviewer or unit
     unit: Mapped[str | None] = mapped_column(Text)  # the one unit a unit user answers for
+    # the county whose findings the user sees; None: every county of the store (a city's reviewer)
+    county: Mapped[str | None] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Verdict(Base):
     __tablename__ = "verdicts"
-    __table_args__ = (Index("ix_verdicts_finding", "indicator", "check", "unit"),)
+    __table_args__ = (Index("ix_verdicts_finding", "county", "indicator", "check", "unit"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    county: Mapped[str] = mapped_column(String(100))  # Run.county of the findings it is about
     indicator: Mapped[str] = mapped_column(String(10))
     check: Mapped[str] = mapped_column(String(100))
     unit: Mapped[str] = mapped_column(String(200))
@@ -77,34 +82,42 @@ def may_see(user: User, unit: str) -> bool:
     return user.role == REVIEWER or user.unit == unit
 
 
+def may_see_county(user: User, county: str) -> bool:
+    """A user of one county sees that county only; a user of none (a city's reviewer) every county."""
+    return user.county is None or user.county == county
+
+
 def add_verdict(session: Session, verdict: Verdict) -> Verdict:
     session.add(verdict)
     session.commit()
     return verdict
 
 
-def verdicts_for(session: Session, key: tuple[str, str, str]) -> list[Verdict]:
+def verdicts_for(session: Session, county: str, key: tuple[str, str, str]) -> list[Verdict]:
     """A finding's verdicts, oldest first: its audit trail."""
     indicator, check, unit = key
     query = (
         select(Verdict)
-        .where(Verdict.indicator == indicator, Verdict.check == check, Verdict.unit == unit)
+        .where(Verdict.county == county, Verdict.indicator == indicator, Verdict.check == check, Verdict.unit == unit)
         .order_by(Verdict.created_at, Verdict.id)
     )
     return list(session.scalars(query))
 
 
-def all_verdicts(session: Session) -> list[Verdict]:
-    return list(session.scalars(select(Verdict).order_by(Verdict.created_at, Verdict.id)))
+def all_verdicts(session: Session, county: str) -> list[Verdict]:
+    """Every verdict on the county's findings, oldest first."""
+    query = select(Verdict).where(Verdict.county == county).order_by(Verdict.created_at, Verdict.id)
+    return list(session.scalars(query))
 
 
-def finding_nights(session: Session, key: tuple[str, str, str]) -> list[tuple[Run, Finding]]:
-    """Each checked run's finding with this identity, oldest night first."""
+def finding_nights(session: Session, county: str, key: tuple[str, str, str]) -> list[tuple[Run, Finding]]:
+    """Each of the county's checked runs' finding with this identity, oldest night first."""
     indicator, check, unit = key
     query = (
         select(Run, Finding)
         .join(Finding, Finding.run_id == Run.id)
-        .where(Run.status == "checked", Finding.indicator == indicator, Finding.check == check, Finding.unit == unit)
+        .where(Run.county == county, Run.status == "checked", Finding.indicator == indicator, Finding.check == check,
+               Finding.unit == unit)
         .order_by(Run.id)
     )
     return [(run, finding) for run, finding in session.execute(query)]
@@ -124,11 +137,11 @@ def open_answer(history: Iterable[Verdict]) -> Verdict | None:
     return answers[-1] if answers else None
 
 
-def open_fix_answers(session: Session) -> dict[tuple[str, str, str], Verdict]:
+def open_fix_answers(session: Session, county: str) -> dict[tuple[str, str, str], Verdict]:
     """Per finding identity, the unit's 已整改 answer that is still open: the address the next
     night must fetch and judge."""
     by_key: dict[tuple[str, str, str], list[Verdict]] = defaultdict(list)
-    for verdict in all_verdicts(session):
+    for verdict in all_verdicts(session, county):
         by_key[(verdict.indicator, verdict.check, verdict.unit)].append(verdict)
     answers = {key: open_answer(history) for key, history in by_key.items()}
     return {key: answer for key, answer in answers.items() if answer is not None and answer.action == "fixed" and answer.fix_url}

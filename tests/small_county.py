@@ -39,7 +39,7 @@ def blocked_routes(release: threading.Event) -> dict:
     return {"/": page('<h1>首页</h1><a href="/slow.html">慢</a>'), "/slow.html": slow}
 
 
-def write_config(folder: Path, base_url: str, name: str = "county.toml", **crawl: object) -> Path:
+def write_config(folder: Path, base_url: str, name: str = "county.toml", county: str = "测试县", **crawl: object) -> Path:
     units = "".join(
         f'[[units]]\nname = "{unit}"\nroles = ["{role}"]\nurl_prefixes = ["{base_url.rstrip("/")}{prefix}"]\n\n'
         for unit, role, prefix in UNITS
@@ -48,7 +48,7 @@ def write_config(folder: Path, base_url: str, name: str = "county.toml", **crawl
     settings = "".join(f"{key} = {_toml(value)}\n" for key, value in options.items())
     path = folder / name
     path.write_text(
-        f'[county]\nname = "测试县"\n\n[crawl]\nstart_urls = ["{base_url}"]\nallowed_domains = ["127.0.0.1"]\n{settings}\n{units}',
+        f'[county]\nname = "{county}"\n\n[crawl]\nstart_urls = ["{base_url}"]\nallowed_domains = ["127.0.0.1"]\n{settings}\n{units}',
         encoding="utf-8",
     )
     return path
@@ -80,3 +80,10 @@ def folder_state(folder: Path) -> dict[str, bytes]:
     """Every file under folder (following its link) and its bytes."""
     return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
 
+
+
+def county_site(prefix: str, night: int = 1) -> dict:
+    """county_routes under a path prefix ("/jia/"), so that several counties share one host."""
+    root = prefix.rstrip("/")
+    return {root + path: Reply(reply.body.replace(b'href="/', f'href="{root}/'.encode()), content_type=reply.content_type)
+            for path, reply in county_routes(night).items()}

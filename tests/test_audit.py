@@ -34,14 +34,14 @@ name = "县司法局"
 url_prefixes = ["{BASE}/bm/sfj/"]
 roles = ["department", "enforcement"]
 """
-POWER_LIST = {"indicator": "7", "check": "power-list", "unit": "县司法局"}
+POWER_LIST = {"county": "鲁山县", "indicator": "7", "check": "power-list", "unit": "县司法局"}
 
 
 def decided_store(tmp_path):
     """Run 1's gap dismissed, then confirmed; a unit answer; and one more for an evidence item."""
     session, run1, run2 = build_store(tmp_path / "store.db")
     add_user(session, "张审核", "reviewer", None, "pw", {"县司法局"})
-    add_user(session, "司法局小李", "unit", "县司法局", "pw", {"县司法局"})
+    add_user(session, "司法局小李", "unit", "县司法局", "pw", {"县司法局"}, "鲁山县")
     at = dt.datetime(2021, 9, 2, 1, 0)  # 09:00 Beijing time
     add_verdict(session, Verdict(**POWER_LIST, action="dismiss", reason="清单在政务公开专栏", finding_status="fail", run_id=run1.id,
                                  user_name="张审核", created_at=at))
@@ -49,7 +49,7 @@ def decided_store(tmp_path):
                                  run_id=run1.id, user_name="张审核", created_at=at + dt.timedelta(hours=1)))
     add_verdict(session, Verdict(**POWER_LIST, action="fixed", fix_url=f"{BASE}/bm/sfj/qzqd.html", finding_status="fail",
                                  run_id=run1.id, user_name="司法局小李", created_at=at + dt.timedelta(hours=2)))
-    add_verdict(session, Verdict(indicator="D1", check="negative-hits", unit="县政府", evidence_url=f"{BASE}/xwzx/3.html",
+    add_verdict(session, Verdict(county="鲁山县", indicator="D1", check="negative-hits", unit="县政府", evidence_url=f"{BASE}/xwzx/3.html",
                                  evidence_sha256="c" * 64, action="dismiss", reason="表扬通报", finding_status="warn",
                                  run_id=run2.id, user_name="张审核", created_at=at + dt.timedelta(days=30)))
     return session, run1
@@ -94,9 +94,9 @@ def test_the_trail_survives_pruning_the_runs_its_decisions_were_given_on(tmp_pat
     for day in (2, 3, 4):
         _run(session, dt.date(2021, 10, day), second_run_findings(snapshot, None))
 
-    pruned = prune(session, keep_runs=2)
+    pruned = prune(session, 2, "鲁山县")
     assert pruned.documents == 1
-    rows = audit_rows(session)
+    rows = audit_rows(session, "鲁山县")
     assert [(row[4], row[15]) for row in rows] == [("误报", str(run1.id)), ("确认", str(run1.id)), ("已整改", str(run1.id)), ("误报", "2")]
 
 

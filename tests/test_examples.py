@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from county.config import load_config
+from county.deployment import load_deployment
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "lushan.toml"
 
@@ -48,3 +49,8 @@ def test_the_serve_unit_serves_the_nightly_jobs_store_on_localhost_only():
     assert option(serve, "--host") == "127.0.0.1"  # a TLS reverse proxy in front, never the bare app
     assert (option(serve, "--config"), option(serve, "--db")) == (option(nightly, "--config"), option(nightly, "--db"))
     assert "FAZHI_SESSION_SECRET" in (EXAMPLE.parent / "fazhi-serve.service").read_text("utf-8")
+
+
+def test_the_city_example_lists_lushan():
+    city = load_deployment(EXAMPLE.with_name("city.toml"))
+    assert (city.name, [c.slug for c in city.counties], city.counties[0].config.county) == ("平顶山市", ["lushan"], "鲁山县")

@@ -21,7 +21,7 @@ KEY = ("7", "power-list", "县司法局")
 
 
 def answer(url: str = FIX, at: dt.datetime = STARTED - dt.timedelta(days=1)) -> Verdict:
-    return Verdict(id=11, indicator=KEY[0], check=KEY[1], unit=KEY[2], action="fixed", fix_url=url, user_name="司法局小李",
+    return Verdict(id=11, county="鲁山县", indicator=KEY[0], check=KEY[1], unit=KEY[2], action="fixed", fix_url=url, user_name="司法局小李",
                    created_at=at)
 
 
@@ -118,9 +118,9 @@ def test_real_nights_judge_a_fix_address_the_normal_crawl_reaches(tmp_path):
             check_step(config, db, dt.date(2021, 10, 10 + night), crawl_step(config, db, {"DOWNLOAD_DELAY": 0}))
             with session_factory(open_engine(db))() as session:
                 if night == 1:
-                    add_verdict(session, Verdict(indicator=KEY[0], check=KEY[1], unit=KEY[2], action="fixed", fix_url=fix,
+                    add_verdict(session, Verdict(county=config.county, indicator=KEY[0], check=KEY[1], unit=KEY[2], action="fixed", fix_url=fix,
                                                  reason="", user_name="司法局小李"))
-                finding = next(f for f in run_findings(session, latest_run(session, ("checked",)).id)
+                finding = next(f for f in run_findings(session, latest_run(session, config.county, ("checked",)).id)
                                if (f.indicator, f.check, f.unit) == KEY)
                 states.append((finding.status, (finding.fix_check or {}).get("state"), (finding.fix_check or {}).get("note", "")))
     assert [state[:2] for state in states] == [("fail", None), ("unknown", "fetch_failed"), ("warn", "not_counted"), ("pass", "counted")]

@@ -27,7 +27,7 @@ def ledger(tmp_path, monkeypatch):
     session, _run1, _run2 = build_store(tmp_path / "store.db")
     units = {unit.name for unit in CONFIG.units}
     add_user(session, "张审核", "reviewer", None, "pw", units)
-    add_user(session, "教育局小王", "unit", "县教育局", "pw", units)
+    add_user(session, "教育局小王", "unit", "县教育局", "pw", units, CONFIG.county)
     write_reports(session, _run2.id, CONFIG, tmp_path / "out")
     session.close()
     monkeypatch.setattr("fazhi.cli.today_in_china", lambda: TODAY)
@@ -58,7 +58,7 @@ def run_import(folder, file, user):
 
 def stored(folder):
     with session_factory(open_engine(f"sqlite:///{folder / 'store.db'}"))() as session:
-        return all_verdicts(session)
+        return all_verdicts(session, CONFIG.county)
 
 
 def test_filled_in_opinions_and_answers_come_back_as_verdicts_and_show_in_the_next_ledger(ledger, capsys):

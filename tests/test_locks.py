@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import threading
 import uuid
@@ -26,15 +27,20 @@ def run_rows(db_url: str) -> list[tuple[int, str]]:
     return rows
 
 
-def crawl_while_blocked(tmp_path, db_url: str, second: list[str], **crawl) -> tuple[int, subprocess.Popen]:
-    """Start `fazhi crawl` of a site that holds it up, run `fazhi SECOND` meanwhile, then let the crawl finish."""
+def crawl_while_blocked(tmp_path, db_url: str, second: list[str], other_county: str | None = None, **crawl) -> tuple[int, subprocess.Popen]:
+    """Start `fazhi crawl` of a site that holds it up, run `fazhi SECOND` meanwhile (with the
+    configuration of other_county, on the same site, if given), then let the crawl finish."""
     release = threading.Event()
     with SiteServer(routes=blocked_routes(release)) as server:
         config = write_config(tmp_path, server.url, **crawl)
+        if other_county:
+            config_of_second = write_config(tmp_path, server.url, name="other.toml", county=other_county, **crawl)
+        else:
+            config_of_second = config
         first = start_fazhi("crawl", "--config", str(config), "--db", db_url)
         try:
             wait_for_request(server, "/slow.html", first)
-            code = main([second[0], "--config", str(config), *second[1:]])
+            code = main([second[0], "--config", str(config_of_second), *second[1:]])
         finally:
             release.set()
             first.wait(60)
@@ -48,10 +54,33 @@ def test_a_second_run_on_a_busy_store_stops_in_one_line_and_changes_nothing(tmp_
 
     assert code == EXIT_BUSY
     err = capsys.readouterr().err.strip()
-    assert err == f"fazhi: 另一个 fazhi 任务正在使用数据库 {db_url}（进程 {first.pid}），本次未做任何改动"
+    assert err == f"fazhi: 另一个 fazhi 任务正在使用数据库 {db_url} 中测试县的数据（进程 {first.pid}），本次未做任何改动"
     assert first.returncode == 0, first.stderr.read()
     assert run_rows(db_url) == [(1, "crawled")], "the second run created no run of its own"
     assert not out.exists() and not (tmp_path / "reports.nights").exists()
+
+
+def county_runs(db_url: str) -> list[tuple[str, str]]:
+    engine = open_engine(db_url)
+    with session_factory(engine)() as session:
+        rows = [(run.county, run.status) for run in session.query(Run).order_by(Run.id)]
+    engine.dispose()
+    return rows
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgresql"])
+def test_another_county_on_the_same_store_runs_meanwhile(tmp_path, capsys, store, request):
+    """Two counties sharing one store each have their own lock: the second crawls and is judged
+    while the first is still crawling, and neither sees the other's run."""
+    db_url = f"sqlite:///{tmp_path / 'city.db'}" if store == "sqlite" else request.getfixturevalue("pg_store")
+    code, first = crawl_while_blocked(tmp_path, db_url, ["run", "--db", db_url, "--as-of", "2024-03-01", "--out", str(tmp_path / "jia")],
+                                      other_county="郏县")
+
+    assert code == 0, capsys.readouterr().err
+    assert first.returncode == 0, first.stderr.read()
+    assert county_runs(db_url) == [("测试县", "crawled"), ("郏县", "checked")]
+    report = json.loads((tmp_path / "jia" / "findings.json").read_text(encoding="utf-8"))
+    assert report["run"]["id"] == 2
 
 
 def test_check_and_report_wait_for_no_one_either(tmp_path, capsys):
@@ -109,7 +138,7 @@ def test_a_postgresql_store_is_locked_across_processes(tmp_path, capsys, pg_stor
 
     assert code == EXIT_BUSY
     err = capsys.readouterr().err.strip()
-    assert err.startswith(f"fazhi: 另一个 fazhi 任务正在使用数据库 {pg_store}（进程 {first.pid}@")
+    assert err.startswith(f"fazhi: 另一个 fazhi 任务正在使用数据库 {pg_store} 中测试县的数据（进程 {first.pid}@")
     assert err.endswith("），本次未做任何改动") and "\n" not in err
     assert first.returncode == 0, first.stderr.read()
     assert run_rows(pg_store) == [(1, "crawled")]

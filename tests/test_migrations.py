@@ -12,14 +12,18 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from pg import pg_url  # noqa: F401 - the fixture
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import Column, LargeBinary, MetaData, String, Table, create_engine, inspect, select, text
 
-from crawler.store import CrawlBase, create_tables
+from crawler.store import CrawlBase, PageLinks
 from storage.db import MIGRATIONS, StoreError, open_engine, run_documents, session_factory
-from storage.models import Base, Document, Run
+from storage.models import Base, Document, Run, url_hash
 
 BODY_SHA = "ab" * 32
-HEAD = "0006_fix_checks"
+HEAD = "0007_county_scope"
+OLD_LINK_CACHE = MetaData()
+# crawl_links as the crawler made it before 0007: keyed by the URL itself
+Table("crawl_links", OLD_LINK_CACHE, Column("url", String(2000), primary_key=True), Column("sha256", String(64), primary_key=True),
+      Column("links", LargeBinary, nullable=False))
 
 
 def pre_alembic_store(url: str) -> None:
@@ -40,7 +44,10 @@ def pre_alembic_store(url: str) -> None:
             "extension, etag, fetched_at) VALUES (1, 'http://gov.test/a.html', 'page', 200, '关于开展法治宣传的通知', "
             "'正文', '{}', '{\"发布机构\": \"县司法局\"}', '[]', :sha, 'html', '\"v1\"', '2021-09-29 20:01:00')"
         ), {"sha": BODY_SHA})
-    create_tables(engine)  # the crawler's link cache, as the first crawl made it
+    OLD_LINK_CACHE.create_all(engine)  # the crawler's link cache, as the first crawl made it
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO crawl_links (url, sha256, links) VALUES ('http://gov.test/a.html', :sha, :links)"),
+                           {"sha": BODY_SHA, "links": b"x"})
     engine.dispose()
 
 
@@ -51,6 +58,9 @@ def assert_night_kept(url: str) -> None:
         assert (run.status, run.completeness, run.incomplete_reason) == ("checked", None, None)
         assert (document.title, document.fields, document.sha256) == ("关于开展法治宣传的通知", {"发布机构": "县司法局"}, BODY_SHA)
         assert document.extractor_version is None  # read by an extractor older than versions: re-read next crawl
+        assert document.url_hash == url_hash("http://gov.test/a.html")
+        [links] = session.scalars(select(PageLinks)).all()
+        assert (links.url_hash, links.url, links.sha256) == (url_hash("http://gov.test/a.html"), "http://gov.test/a.html", BODY_SHA)
         session.add(Document(run_id=1, url="http://gov.test/" + "b" * 2500, kind="attachment", http_status=200,
                              extension="documentarchive", etag='"' + "e" * 998 + '"', extractor_version=1))
         session.commit()
@@ -87,7 +97,9 @@ def test_a_pre_alembic_postgresql_store_is_upgraded_to_the_models_schema(pg_url)
     engine = create_engine(url)
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        assert compare_metadata(context, [Base.metadata, CrawlBase.metadata]) == []  # the revisions build what the models say
+        differences = compare_metadata(context, [Base.metadata, CrawlBase.metadata])
+        # the revisions build what the models say; the crawler makes its list-claims cache on its first crawl
+        assert [d for d in differences if d[:1] != ("add_table",) or d[1].name != "crawl_list_claims"] == []
         lengths = {column["name"]: column["type"] for column in inspect(connection).get_columns("crawl_links")}
         assert str(lengths["url"]) == "TEXT"
         newest = connection.execute(select(Document.fetched_at).order_by(Document.id)).scalars().first()
@@ -134,12 +146,12 @@ def test_a_store_before_the_review_loop_gains_users_and_verdicts_that_outlive_it
 
     with session_factory(open_engine(url))() as session:
         session.add(User(name="张审核", role="reviewer", password_hash="x"))
-        session.add(Verdict(indicator="7", check="power-list", unit="县司法局", action="dismiss", reason="已在政务公开专栏发布",
-                            finding_status="fail", run_id=1, user_name="张审核"))
+        session.add(Verdict(county="测试县", indicator="7", check="power-list", unit="县司法局", action="dismiss",
+                            reason="已在政务公开专栏发布", finding_status="fail", run_id=1, user_name="张审核"))
         session.commit()
         session.delete(session.get(Run, 1))  # pruning the night the verdict was given on
         session.commit()
-        assert [v.reason for v in all_verdicts(session)] == ["已在政务公开专栏发布"]
+        assert [v.reason for v in all_verdicts(session, "测试县")] == ["已在政务公开专栏发布"]
         assert find_user(session, "张审核").role == "reviewer"
     with create_engine(url).connect() as connection:
         assert MigrationContext.configure(connection).get_current_revision() == HEAD
@@ -173,6 +185,64 @@ def test_a_store_of_the_first_review_schema_keeps_its_verdicts_and_findings_gain
     with session_factory(open_engine(url))() as session:
         [finding] = session.scalars(select(Finding)).all()
         assert (finding.status, finding.fix_check) == ("fail", None)
-        assert [(v.action, v.fix_url) for v in all_verdicts(session)] == [("fixed", "http://gov.test/sfj/qd.html")]
+        assert [(v.action, v.fix_url) for v in all_verdicts(session, "测试县")] == [("fixed", "http://gov.test/sfj/qd.html")]
     with create_engine(url).connect() as connection:
         assert MigrationContext.configure(connection).get_current_revision() == HEAD
+
+
+def store_at_0004(url: str) -> None:
+    """A one-county store as fazhi made it before counties shared stores: two nights, a reviewer,
+    a unit user and verdicts, the older one given on a night that has since been deleted."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0004_review")
+        for run_id in (1, 2):
+            connection.execute(text(
+                "INSERT INTO runs (id, county, started_at, status, start_urls, pages, attachments, fetch_errors) "
+                f"VALUES ({run_id}, '测试县', '2021-09-2{run_id} 20:00:00', 'checked', '[]', 1, 0, 0)"
+            ))
+        connection.execute(text(
+            "INSERT INTO documents (run_id, url, kind, http_status, title, text, meta, fields, tables, fetched_at) "
+            "VALUES (2, :url, 'page', 200, '很长的地址', '', '{}', '{}', '[]', '2021-09-22 20:01:00')"
+        ), {"url": LONG_URL})
+        connection.execute(text(
+            "INSERT INTO users (name, role, unit, password_hash, created_at) VALUES "
+            "('张审核', 'reviewer', NULL, 'x', '2021-09-21 09:00:00'), ('司法局小李', 'unit', '县司法局', 'x', '2021-09-21 09:00:00')"
+        ))
+        for run_id, reason in ((7, "已在政务公开专栏发布"), (2, "已确认")):
+            connection.execute(text(
+                "INSERT INTO verdicts (indicator, \"check\", unit, action, reason, finding_status, run_id, user_name, created_at) "
+                "VALUES ('7', 'power-list', '县司法局', 'dismiss', :reason, 'fail', :run_id, '张审核', '2021-09-22 09:00:00')"
+            ), {"reason": reason, "run_id": run_id})
+    engine.dispose()
+
+
+LONG_URL = "http://gov.test/" + "a" * 1800 + ".html"
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgresql"])
+def test_a_one_county_store_gives_its_verdicts_and_users_to_its_county(store, tmp_path, request):
+    from storage.review import all_verdicts, find_user
+
+    url = f"sqlite:///{tmp_path / 'old.db'}" if store == "sqlite" else request.getfixturevalue("pg_url")
+    if store == "postgresql":
+        schema = f"v4_{uuid.uuid4().hex[:8]}"
+        with create_engine(url).begin() as connection:
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
+        url = f"{url}?options=-csearch_path%3D{schema}"
+    store_at_0004(url)
+
+    with session_factory(open_engine(url))() as session:
+        assert [v.reason for v in all_verdicts(session, "测试县")] == ["已在政务公开专栏发布", "已确认"]
+        assert all_verdicts(session, "郏县") == []
+        assert (find_user(session, "张审核").county, find_user(session, "司法局小李").county) == ("测试县", "测试县")
+        [document] = run_documents(session, 2)
+        assert document.url_hash == url_hash(LONG_URL)
+    with create_engine(url).connect() as connection:
+        assert MigrationContext.configure(connection).get_current_revision() == HEAD
+        if store == "postgresql":
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []

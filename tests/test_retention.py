@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import text
 
 from county.config import ConfigError, parse_config
+from crawler.store import create_tables, save_links
 from storage.db import open_engine, session_factory, store_snapshot
 from storage.models import Document, FetchError, Finding, Run, Snapshot
 from storage.retention import prune
@@ -32,12 +33,11 @@ def session(tmp_path):
 
 def test_old_runs_keep_findings_but_lose_documents_and_orphaned_snapshots(session):
     runs = [night(session, n, f"<p>第{n}晚</p>".encode()) for n in range(1, 5)]
-    session.execute(text("CREATE TABLE crawl_links (url TEXT, sha256 TEXT, links BLOB)"))
-    session.execute(text("INSERT INTO crawl_links VALUES ('http://gov.test/a.html', :old, x''), ('http://gov.test/a.html', :new, x'')"),
-                    {"old": runs[0].documents[0].sha256, "new": runs[3].documents[0].sha256})
+    create_tables(session.bind)
+    save_links(session, [("http://gov.test/a.html", runs[0].documents[0].sha256, []), ("http://gov.test/a.html", runs[3].documents[0].sha256, [])])
     session.commit()
 
-    pruned = prune(session, keep_runs=2)
+    pruned = prune(session, keep_runs=2, county="鲁山县")
 
     assert (pruned.runs, pruned.documents, pruned.snapshots) == (2, 2, 2)
     assert session.query(Run).count() == 4 and session.query(Finding).count() == 4
@@ -52,7 +52,7 @@ def test_a_running_crawl_and_unchanged_snapshots_are_never_pruned(session):
     same = b"<p>unchanged</p>"
     runs = [night(session, n, same) for n in range(1, 4)]
     running = night(session, 4, b"<p>tonight</p>", status="running")
-    prune(session, keep_runs=2)
+    prune(session, keep_runs=2, county="鲁山县")
     assert {doc.run_id for doc in session.query(Document)} == {runs[1].id, runs[2].id, running.id}
     assert session.query(Snapshot).count() == 2
 
@@ -71,6 +71,6 @@ def test_the_last_complete_nights_keep_their_documents_through_a_long_outage(ses
         outage.completeness = "incomplete"
     runs[0].completeness = runs[1].completeness = "complete"
     session.commit()
-    prune(session, keep_runs=2)
+    prune(session, keep_runs=2, county="鲁山县")
     # nights 1 and 2 are what the next complete night is compared with and where items were last seen
     assert {doc.run_id for doc in session.query(Document)} == {run.id for run in (runs[0], runs[1], runs[3], runs[4])}

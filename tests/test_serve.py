@@ -29,7 +29,7 @@ def store(tmp_path):
     session, _run1, _run2 = build_store(tmp_path / "store.db")
     units = {unit.name for unit in CONFIG.units}
     add_user(session, "张审核", "reviewer", None, "review-pw", units)
-    add_user(session, "司法局小李", "unit", "县司法局", "unit-pw", units)
+    add_user(session, "司法局小李", "unit", "县司法局", "unit-pw", units, CONFIG.county)
     session.close()
     return f"sqlite:///{tmp_path / 'store.db'}"
 
@@ -41,7 +41,7 @@ def client(store):
 
 def verdicts(store):
     with session_factory(open_engine(store))() as session:
-        return all_verdicts(session)
+        return all_verdicts(session, CONFIG.county)
 
 
 def login(client, name, password):

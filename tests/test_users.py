@@ -43,7 +43,7 @@ def test_a_reviewer_and_a_unit_user_are_added_with_hashed_passwords_and_listed(m
     assert password_matches(reviewer, "s3cret-审核") and not password_matches(reviewer, "s3cret")
     capsys.readouterr()
     assert fazhi(monkeypatch, "user", "list", "--db", store) == 0
-    assert capsys.readouterr().out.splitlines() == ["司法局小李\tunit\t县司法局", "张审核\treviewer\t—"]
+    assert capsys.readouterr().out.splitlines() == ["司法局小李\tunit\t测试县\t县司法局", "张审核\treviewer\t全部县\t—"]
 
 
 def test_passwd_changes_the_password(monkeypatch, store):

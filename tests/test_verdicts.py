@@ -30,7 +30,7 @@ _clock = iter(range(1, 10_000))
 
 def verdict(action, of=None, url=None, sha=None, status="warn", **fields) -> Verdict:
     of = of or finding()
-    return Verdict(indicator=of.indicator, check=of.check, unit=of.unit, action=action, evidence_url=url,
+    return Verdict(county="鲁山县", indicator=of.indicator, check=of.check, unit=of.unit, action=action, evidence_url=url,
                    evidence_sha256=sha, finding_status=status, reason=fields.pop("reason", "理由"), user_name="张审核",
                    created_at=dt.datetime(2021, 9, 1) + dt.timedelta(minutes=next(_clock)), **fields)
 
@@ -124,9 +124,9 @@ def test_every_finding_is_counted_once_apart_by_what_was_decided():
 
 def test_the_static_report_counts_the_nights_findings_apart_by_decision_and_lists_expired_waivers(tmp_path):
     session, _run1, run2 = build_store(tmp_path / "store.db")
-    add_verdict(session, Verdict(indicator="D1", check="negative-hits", unit="县政府", action="dismiss", reason="均为表扬通报",
+    add_verdict(session, Verdict(county="鲁山县", indicator="D1", check="negative-hits", unit="县政府", action="dismiss", reason="均为表扬通报",
                                  finding_status="warn", user_name="张审核"))
-    add_verdict(session, Verdict(indicator="93", check="rule-of-law-report", unit="下汤镇", action="waive", reason="撤并",
+    add_verdict(session, Verdict(county="鲁山县", indicator="93", check="rule-of-law-report", unit="下汤镇", action="waive", reason="撤并",
                                  finding_status="unknown", expires_on=dt.date(2021, 9, 15), user_name="张审核"))
     write_reports(session, run2.id, CONFIG, tmp_path / "out")
 
@@ -141,7 +141,7 @@ def test_the_static_report_counts_the_nights_findings_apart_by_decision_and_list
 
 def test_findings_json_says_per_finding_what_was_decided(tmp_path):
     session, _run1, run2 = build_store(tmp_path / "store.db")
-    add_verdict(session, Verdict(indicator="D1", check="negative-hits", unit="县政府", action="dismiss", reason="均为表扬通报",
+    add_verdict(session, Verdict(county="鲁山县", indicator="D1", check="negative-hits", unit="县政府", action="dismiss", reason="均为表扬通报",
                                  finding_status="warn", user_name="张审核", created_at=dt.datetime(2021, 10, 1, 1, 30)))
     write_reports(session, run2.id, CONFIG, tmp_path / "out")
 
@@ -171,7 +171,7 @@ def test_a_fix_answer_shows_the_nights_judgement_of_its_address_or_waits_for_the
 
 def test_the_static_report_and_findings_json_show_the_nights_judgement_of_a_fix_address(tmp_path):
     session, _run1, run2 = build_store(tmp_path / "store.db")
-    answer = add_verdict(session, Verdict(indicator="93", check="rule-of-law-report", unit="县教育局", action="fixed", reason="",
+    answer = add_verdict(session, Verdict(county="鲁山县", indicator="93", check="rule-of-law-report", unit="县教育局", action="fixed", reason="",
                                           fix_url=f"{BASE}/bm/jyj/nb2020-new.html", finding_status="fail", user_name="教育局小王",
                                           created_at=dt.datetime(2021, 9, 15, 2)))
     gap = next(f for f in run2.findings if (f.indicator, f.unit) == ("93", "县教育局"))
@@ -232,10 +232,10 @@ def test_a_gap_reopened_by_a_lapsed_waiver_is_listed_with_the_lapsed_waivers_not
 
 def test_open_fix_answers_are_the_units_latest_answers_no_reviewer_decided_on_since(tmp_path):
     session, _run1, _run2 = build_store(tmp_path / "store.db")
-    key = {"indicator": "93", "check": "rule-of-law-report", "unit": "县教育局"}
+    key = {"county": "鲁山县", "indicator": "93", "check": "rule-of-law-report", "unit": "县教育局"}
     add_verdict(session, Verdict(**key, action="fixed", fix_url=f"{BASE}/bm/jyj/a.html", user_name="教育局小王",
                                  created_at=dt.datetime(2021, 9, 1)))
     add_verdict(session, Verdict(**key | {"unit": "下汤镇"}, action="fixed", fix_url=f"{BASE}/xz/xtz/b.html", user_name="下汤镇",
                                  created_at=dt.datetime(2021, 9, 1)))
     add_verdict(session, Verdict(**key | {"unit": "下汤镇"}, action="confirm", user_name="张审核", created_at=dt.datetime(2021, 9, 2)))
-    assert {k: v.fix_url for k, v in open_fix_answers(session).items()} == {("93", "rule-of-law-report", "县教育局"): f"{BASE}/bm/jyj/a.html"}
+    assert {k: v.fix_url for k, v in open_fix_answers(session, "鲁山县").items()} == {("93", "rule-of-law-report", "县教育局"): f"{BASE}/bm/jyj/a.html"}

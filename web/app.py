@@ -38,11 +38,13 @@ from storage.review import (
     REVIEWER_ACTIONS,
     UNIT,
     UNIT_ACTIONS,
+    User,
     Verdict,
     add_verdict,
     find_user,
     finding_nights,
     may_see,
+    may_see_county,
     verdicts_for,
 )
 from web.users import password_matches
@@ -123,6 +125,11 @@ class Site:
     templates: Environment
     today: Callable[[], dt.date]
 
+    def user(self, session: Session, name: str) -> User | None:
+        """The user of that name if they may see this county (several counties may share the store)."""
+        user = find_user(session, name)
+        return user if user is not None and may_see_county(user, self.config.county) else None
+
     def endpoint(self, view: Callable[[Context, object], Response], login: bool = True):
         """The view behind the checks every request passes: a known user (unless login=False), a valid CSRF token."""
         async def endpoint(request: Request) -> Response:
@@ -130,7 +137,7 @@ class Site:
             with self.sessions() as session:
                 name = request.session.get("user")
                 context = Context(request, session, self.config, self.templates, self.today,
-                                  find_user(session, name) if name else None)
+                                  self.user(session, name) if name else None)
                 try:
                     if login and context.user is None:
                         return _to_login(context)
@@ -166,6 +173,8 @@ def _login_page(context: Context, _form) -> Response:
 
 def _login(context: Context, form) -> Response:
     user = find_user(context.session, str(form.get("name", "")))
+    if user is not None and not may_see_county(user, context.config.county):
+        user = None  # a user of another county of the store: as unknown here as a wrong name
     if user is None or not password_matches(user, str(form.get("password", ""))):
         return context.page("app_login.html", status=401, message="用户名或密码错误")
     context.request.session.clear()  # a new session on login: a token planted before it is worth nothing
@@ -179,9 +188,10 @@ def _logout(context: Context, _form) -> Response:
 
 
 def _night(context: Context) -> Night:
-    run = latest_run(context.session, statuses=("checked",))
+    county = context.config.county
+    run = latest_run(context.session, county, ("checked",))
     if run is None:
-        raise Refused(404, "数据库中还没有已评判的检查")
+        raise Refused(404, f"数据库中还没有{county}已评判的检查")
     report = build_report(context.session, run.id, context.config)
     return Night(report, report.reviews)
 
@@ -221,7 +231,7 @@ def _audit(context: Context, _form) -> Response:
     kind = context.request.path_params["format"]
     if kind not in ("csv", "xlsx"):
         raise Refused(404, "复核记录只能导出为 csv 或 xlsx")
-    rows = audit_rows(context.session)
+    rows = audit_rows(context.session, context.config.county)
     day = context.today().isoformat()
     if kind == "csv":
         body, media = audit_csv(rows), "text/csv; charset=utf-8"
@@ -246,10 +256,11 @@ def _key(values) -> tuple[str, str, str]:
 def _history_page(context: Context, _form) -> Response:
     key = _key(context.request.query_params)
     _allowed(context, key[2])
-    nights = finding_nights(context.session, key)
+    county = context.config.county
+    nights = finding_nights(context.session, county, key)
     if not nights:
         raise Refused(404, "没有这条检查结果（指标、检查项或单位不对）")
-    return context.page("app_history.html", key=key, nights=nights, verdicts=verdicts_for(context.session, key),
+    return context.page("app_history.html", key=key, nights=nights, verdicts=verdicts_for(context.session, county, key),
                         actions=ACTIONS, title=nights[-1][1].title or "", report=None)
 
 
@@ -261,7 +272,8 @@ def _review(context: Context, form) -> Response:
     action = str(form.get("action", ""))
     _check_role(context.user, action)
     _check_fresh(night.reviews[key], form)
-    verdict = Verdict(indicator=key[0], check=key[1], unit=key[2], action=action, user_name=context.user.name,
+    verdict = Verdict(county=context.config.county, indicator=key[0], check=key[1], unit=key[2], action=action,
+                      user_name=context.user.name,
                       reason=str(form.get("reason", "")).strip(), finding_status=finding.status, run_id=night.report.run.id)
     _fill(verdict, finding, form, context.today(), context.config.crawl.allowed_domains)
     add_verdict(context.session, verdict)

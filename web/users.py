@@ -26,8 +26,10 @@ def password_matches(user: User, password: str) -> bool:
         return False
 
 
-def add_user(session: Session, name: str, role: str, unit: str | None, password: str, units: set[str] | None) -> User:
-    """units: the configured units' names, which a unit user's unit must be one of."""
+def add_user(session: Session, name: str, role: str, unit: str | None, password: str, units: set[str] | None,
+             county: str | None = None) -> User:
+    """units: the configured units' names, which a unit user's unit must be one of; county: the
+    county the user sees (a unit user's always; None makes a reviewer of every county of the store)."""
     if role not in ROLES:
         raise UserError(f"角色只能是 {' 或 '.join(ROLES)}：{role}")
     if not name.strip():
@@ -38,9 +40,9 @@ def add_user(session: Session, name: str, role: str, unit: str | None, password:
         raise UserError("单位用户须用 --unit 指定所属单位")
     if role == REVIEWER and unit:
         raise UserError("复核人员不属于某一单位，不能指定 --unit")
-    if role == UNIT and (units is None or unit not in units):
+    if role == UNIT and (units is None or unit not in units or county is None):
         raise UserError(f"配置中没有单位 {unit}（须用 --config 指定县的配置文件，单位名与配置一致）")
-    user = User(name=name, role=role, unit=unit, password_hash=hash_password(_checked(password)))
+    user = User(name=name, role=role, unit=unit, county=county, password_hash=hash_password(_checked(password)))
     session.add(user)
     session.commit()
     return user
@@ -55,7 +57,7 @@ def set_password(session: Session, name: str, password: str) -> None:
 
 
 def user_lines(session: Session) -> list[str]:
-    return [f"{user.name}\t{user.role}\t{user.unit or '—'}" for user in all_users(session)]
+    return [f"{user.name}\t{user.role}\t{user.county or '全部县'}\t{user.unit or '—'}" for user in all_users(session)]
 
 
 def _checked(password: str) -> str:

@@ -115,7 +115,7 @@ class PortalSpider(scrapy.Spider):
         run_id = self.settings.getint("FAZHI_RUN_ID")
         documents = self.session.execute(
             select(Document.url, Document.kind, Document.sha256, Document.parent_url, Document.published_on, PageLinks.links)
-            .outerjoin(PageLinks, (PageLinks.url == Document.url) & (PageLinks.sha256 == Document.sha256))
+            .outerjoin(PageLinks, (PageLinks.url_hash == Document.url_hash) & (PageLinks.sha256 == Document.sha256))
             .where(Document.run_id == run_id)
         ).all()
         failed = self.session.scalars(select(FetchError.url).where(FetchError.run_id == run_id)).all()

@@ -83,7 +83,7 @@ class Site:
 
     def verdicts(self) -> list:
         with session_factory(open_engine(self.db))() as session:
-            return all_verdicts(session)
+            return all_verdicts(session, load_config(self.config_path).county)
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.server.config.port}{path}"
@@ -103,9 +103,10 @@ def site(tmp_path_factory):
         config_path = write_config(folder, portal.url)
         db = f"sqlite:///{folder / 'store.db'}"
         with session_factory(open_engine(db))() as session:
-            units = {unit.name for unit in load_config(config_path).units}
-            add_user(session, "张审核", "reviewer", None, "review-pw", units)
-            add_user(session, "司法局小李", "unit", "县司法局", "unit-pw", units)
+            config = load_config(config_path)
+            units = {unit.name for unit in config.units}
+            add_user(session, "张审核", "reviewer", None, "review-pw", units, config.county)
+            add_user(session, "司法局小李", "unit", "县司法局", "unit-pw", units, config.county)
         app = create_app(load_config(config_path), db, secret=SECRET, today=lambda: holder["site"].today)
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
         thread = threading.Thread(target=server.run, daemon=True)
@@ -200,7 +201,7 @@ def test_a_unit_user_sees_only_its_unit_and_the_next_night_judges_its_fix_addres
     unit_page(browser, site, "县司法局")
     assert browser.evaluate("document.getElementById('7-power-list') === null")  # passed: no longer a gap
     with session_factory(open_engine(site.db))() as session:
-        night4 = run_findings(session, latest_run(session, ("checked",)).id)
+        night4 = run_findings(session, latest_run(session, load_config(site.config_path).county, ("checked",)).id)
         power = next(f for f in night4 if (f.indicator, f.check, f.unit) == tuple(POWER.values()))
     assert (power.status, power.fix_check["state"], power.fix_check["note"]) == ("pass", "counted", "整改链接已抓取并计入：本项已通过")
     browser.load(site.url("/"))
