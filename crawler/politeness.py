@@ -102,7 +102,7 @@ class SharedPolitenessMiddleware:
         settings = crawler.settings
         url = settings.get("FAZHI_POLITENESS_URL")
         if not url:
-            raise NotConfigured("no shared politeness budget")
+            raise NotConfigured  # without a message: Scrapy would log one warning for every crawl
         budget = HostBudget(url, settings.getfloat("FAZHI_HOST_RATE"), dict(settings.getdict("FAZHI_HOST_RATES")))
         middleware = cls(budget)
         from scrapy import signals
