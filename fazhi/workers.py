@@ -36,6 +36,7 @@ from pathlib import Path
 
 from celery import Celery, chord, signals
 from celery.exceptions import Reject
+from kombu.exceptions import OperationalError
 
 from county.config import Config, ConfigError
 from county.deployment import County, Deployment
@@ -88,6 +89,8 @@ def configure(deployment: Deployment) -> Celery:
         result_serializer="json",
         accept_content=["json"],
         broker_connection_retry_on_startup=True,
+        # `fazhi enqueue` with the broker down: one line after a few seconds, not minutes of retries
+        task_publish_retry_policy={"max_retries": 2, "interval_start": 0.5, "interval_step": 1},
     )
     return app
 
@@ -172,7 +175,13 @@ def enqueue_night(deployment: Deployment, counties: tuple[County, ...], as_of: d
     # a night not started within a day is stale: tomorrow's enqueue brings its own
     expires = dt.timedelta(hours=20).total_seconds()
     header = [county_job.s(county.slug, as_of.isoformat(), str(out_root)).set(expires=expires) for county in counties]
-    return chord(header)(rollup_job.s(as_of.isoformat(), str(out_root)))
+    try:
+        with app.connection_for_write() as connection:
+            # before the chord: Celery's result store would retry a lost Redis for 20 seconds, logging each try
+            connection.ensure_connection(max_retries=1)
+        return chord(header)(rollup_job.s(as_of.isoformat(), str(out_root)))
+    except OperationalError as error:
+        raise ConfigError(f"无法连接任务队列 {deployment.settings.broker}：{' '.join(str(error).split())}") from None
 
 
 def worst_status(statuses: list[int]) -> int:

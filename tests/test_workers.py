@@ -186,3 +186,37 @@ def test_a_whole_worker_killed_mid_crawl_is_handed_to_another_after_redeliver_af
     # the resumed crawl outlasts redeliver_after: its delivery was kept fresh, so the second
     # pool process was never handed the same job
     assert "已有任务在运行" not in city.log.read_text()
+
+
+def enqueue_command(city: City, *options: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "fazhi.cli", "enqueue", "--deployment", str(city.path), "--out", str(city.out),
+                           "--as-of", AS_OF.isoformat(), *options], capture_output=True, text=True, timeout=180)
+
+
+def test_enqueue_prints_the_job_ids_and_wait_exits_with_the_worst_county_status(city):
+    city.start_worker(concurrency=2)
+    (city.folder / "b.toml").write_text((city.folder / "b.toml").read_text().replace("/b/", "/nothing-here/"), encoding="utf-8")
+    done = enqueue_command(city, "--wait")
+    lines = [line.split("\t") for line in done.stdout.splitlines()[:3]]
+    assert [line[0] for line in lines] == ["a", "b", "汇总"] and all(len(line[1]) == 36 for line in lines)
+    assert "fazhi: b: " in done.stderr  # b's start page is a 404: nothing can be judged
+    if importlib.util.find_spec("fazhi.city"):
+        assert done.returncode == 3, done.stderr
+    else:  # without wt-city's roll-up the night's callback fails, which is worse than b's incomplete night
+        assert done.returncode == 1 and "汇总失败" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("options, message", [
+    (("--county", "c"), "没有这些县: c"),
+])
+def test_enqueue_refuses_in_one_line(city, options, message):
+    done = enqueue_command(city, *options)
+    assert done.returncode == 2 and message in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_enqueue_without_a_broker_says_so_in_one_line(tmp_path):
+    with SiteServer(routes={}) as server:
+        city = City(tmp_path, "redis://127.0.0.1:1/0", server)
+        done = enqueue_command(city)
+    assert done.returncode == 2 and "无法连接任务队列 redis://127.0.0.1:1/0" in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
