@@ -41,7 +41,7 @@ from kombu.exceptions import OperationalError
 from county.config import Config, ConfigError
 from county.deployment import County, Deployment
 from crawler.politeness import politeness_settings
-from crawler.signals import Interrupted, raise_on_stop_signals
+from crawler.signals import STOP_SIGNALS, Interrupted, raise_on_stop_signals
 from fazhi.jobs import JobError, incomplete_reason, nightly
 from storage.db import StoreError
 from storage.locks import Busy
@@ -123,7 +123,7 @@ def run_county(deployment: Deployment, county: County, as_of: dt.date, out_root:
 def county_job(self, slug: str, as_of: str, out_root: str) -> dict:
     deployment = _served()
     county = deployment.select([slug])[0]
-    with _delivery_kept_fresh(self.request):
+    with _stoppable(self.request), _delivery_kept_fresh(self.request):
         outcome = county_outcome(deployment, county, dt.date.fromisoformat(as_of), Path(out_root))
     return outcome | {"finished_at": time.time()}
 
@@ -232,10 +232,20 @@ def _delivery_kept_fresh(request):
         thread.join()
 
 
-@signals.worker_process_init.connect
-def _stop_signals_in_jobs(**_kwargs) -> None:
-    # a pool process stops its crawl as `fazhi run` does on SIGTERM: gracefully, queue saved
+@contextmanager
+def _stoppable(request):
+    """While a job runs, SIGTERM stops its crawl as it stops `fazhi run`: gracefully, queue saved.
+    Installed per job, because billiard resets the pool process's handlers after Celery's start-up hooks."""
+    if request.is_eager:
+        yield
+        return
+    saved = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
     raise_on_stop_signals()
+    try:
+        yield
+    finally:
+        for signum, handler in saved.items():
+            signal.signal(signum, handler)
 
 
 @signals.worker_shutting_down.connect

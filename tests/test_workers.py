@@ -220,3 +220,20 @@ def test_enqueue_without_a_broker_says_so_in_one_line(tmp_path):
         done = enqueue_command(city)
     assert done.returncode == 2 and "无法连接任务队列 redis://127.0.0.1:1/0" in done.stderr, done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("city", [{"delay": 0.4}], indirect=True)
+def test_sigterm_stops_the_running_crawl_cleanly_and_puts_its_job_back(city):
+    stopped = city.start_worker(concurrency=1)
+    night = city.enqueue("a")
+    wait_until_served(city, "a", DOCUMENTS // 3)
+    stopped.send_signal(signal.SIGTERM)  # systemctl stop, with KillMode=mixed
+    stopped.wait(timeout=90)
+    [(_, status, paths)] = city.runs("a")
+    assert status == "failed" and 0 < len(paths) < DOCUMENTS  # recorded as stopped, not left running
+    assert "放回队列" in city.log.read_text()
+    city.start_worker(concurrency=1)
+    [outcome] = outcomes_of(night)
+    assert outcome["status"] == 0, outcome
+    [(_, status, paths)] = city.runs("a")  # the stopped run, resumed from its saved queue
+    assert status == "checked" and paths == expected_paths("a")
