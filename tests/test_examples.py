@@ -1,6 +1,10 @@
-"""The shipped example configuration loads and says what the work plan and lushan.md say."""
+"""The shipped example configuration loads and says what the work plan and lushan.md say; the shipped
+systemd units parse and run fazhi commands that exist."""
 
+import shlex
 from pathlib import Path
+
+import pytest
 
 from county.config import load_config
 
@@ -31,3 +35,34 @@ def test_lushan_example_names_units_as_the_work_plan_does():
     # 县教育局 is one of the plan's 县直各单位 without being named anywhere
     assert configured - responsible == {"县教育局"}
     assert {"县司法局", "县委编办", "县市场监管局", "县财政局", "县发改委", "县政务服务和大数据服务中心"} <= configured
+
+
+UNITS = sorted((EXAMPLE.parent).glob("fazhi*.service")) + sorted((EXAMPLE.parent).glob("fazhi*.timer"))
+
+
+def unit_sections(path: Path) -> dict[str, dict[str, str]]:
+    import configparser
+
+    parser = configparser.ConfigParser(strict=True, interpolation=None, delimiters=("=",))
+    parser.optionxform = str  # systemd keys are case-sensitive
+    parser.read_string(path.read_text(encoding="utf-8"), source=str(path))
+    return {name: dict(parser[name]) for name in parser.sections()}
+
+
+@pytest.mark.parametrize("unit", UNITS, ids=lambda path: path.name)
+def test_shipped_units_parse_and_start_fazhi_commands_that_exist(unit):
+    from fazhi.cli import _parser
+
+    sections = unit_sections(unit)
+    assert "Unit" in sections and ("Service" in sections or "Timer" in sections)
+    if "Service" in sections:
+        program, *arguments = shlex.split(sections["Service"]["ExecStart"])
+        assert program.endswith("/fazhi")
+        _parser().parse_args(arguments)  # argparse exits on an unknown command or option
+
+
+def test_every_night_service_has_its_timer_and_workers_stop_without_signalling_their_crawlers():
+    names = {unit.name for unit in UNITS}
+    assert {"fazhi.timer", "fazhi-night.timer", "fazhi-worker.service"} <= names
+    for unit in ("fazhi.service", "fazhi-worker.service"):
+        assert unit_sections(EXAMPLE.parent / unit)["Service"]["KillMode"] == "mixed"
