@@ -24,6 +24,8 @@ from scrapy.exceptions import NotConfigured
 logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "fazhi:host-budget:"
+# slots a request may give up because the crawl woke too late for them (a busy machine), before it goes anyway
+LATE_TRIES = 5
 # the next free moment of the host, pushed one interval further by each reservation;
 # the key expires a minute after it, so hosts no longer crawled leave nothing behind
 RESERVE = """
@@ -62,9 +64,16 @@ class HostBudget:
         return 1.0 / self.rates.get(host, self.default_rate)
 
     async def wait_for_turn(self, host: str) -> None:
-        wait = await self.reserve(host)
-        if wait > 0:
-            await asyncio.sleep(wait)
+        """Wait for a slot of the host; a slot this crawl wakes up too late for is given up for a new one,
+        because requests sent late would go out together with those of the slots after them."""
+        for _ in range(LATE_TRIES):
+            asked = time.monotonic()
+            wait = await self.reserve(host)
+            if wait > 0:
+                await asyncio.sleep(wait)
+            if time.monotonic() - (asked + wait) <= self.interval(host) / 2:
+                return
+        logger.debug("%s: still late after %d slots, sending", host, LATE_TRIES)
 
     async def reserve(self, host: str) -> float:
         import redis

@@ -113,6 +113,7 @@ def with_jobdir(deployment: Deployment, county: County) -> Config:
 
 
 def run_county(deployment: Deployment, county: County, as_of: dt.date, out_root: Path, db_url: str) -> Path:
+    """The county's night into out_root/<slug>, with a jobdir and the deployment's shared host budget."""
     config = with_jobdir(deployment, county)
     overrides = politeness_settings(deployment.settings.politeness, deployment.settings.host_rate,
                                     deployment.settings.host_rates)
@@ -124,8 +125,7 @@ def county_job(self, slug: str, as_of: str, out_root: str) -> dict:
     deployment = _served()
     county = deployment.select([slug])[0]
     with _stoppable(self.request), _delivery_kept_fresh(self.request):
-        outcome = county_outcome(deployment, county, dt.date.fromisoformat(as_of), Path(out_root))
-    return outcome | {"finished_at": time.time()}
+        return county_outcome(deployment, county, dt.date.fromisoformat(as_of), Path(out_root))
 
 
 def county_outcome(deployment: Deployment, county: County, as_of: dt.date, out_root: Path) -> dict:
