@@ -52,6 +52,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,  # no site needs a password
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.middlewares.MetaRefreshMiddleware": 580,
+    # last before the downloader, so that a request answered from the HTTP cache takes no token;
+    # installed only when a deployment shares per-host budgets (FAZHI_POLITENESS_URL)
+    "crawler.politeness.SharedPolitenessMiddleware": 990,
 }
 DOWNLOADER_STATS = False  # byte counts nobody reads
 SPIDER_MIDDLEWARES = {
@@ -81,3 +84,9 @@ EXTENSIONS = {
 
 FAZHI_STORE_BATCH = 200  # documents per commit
 FAZHI_STORE_INTERVAL = 2.0  # seconds between commits at most
+
+# a deployment's shared per-host request budget (crawler/politeness.py): the Redis URL, the
+# requests per second of any host, and {host: rate} for hosts whose rate differs
+FAZHI_POLITENESS_URL = None
+FAZHI_HOST_RATE = 2.0
+FAZHI_HOST_RATES: dict[str, float] = {}

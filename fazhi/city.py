@@ -12,10 +12,13 @@ import datetime as dt
 import logging
 import sys
 from collections.abc import Iterable
+from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 
-from county.config import ConfigError
+from county.config import Config, ConfigError
 from county.deployment import County, Deployment
+from crawler.politeness import politeness_settings
 from fazhi.jobs import JobError, incomplete_reason, nightly
 from storage.db import StoreError, open_engine, session_factory
 from storage.locks import Busy, folder_lock
@@ -32,31 +35,54 @@ def worst_status(statuses: Iterable[int]) -> int:
     return max(statuses, key=SEVERITY.__getitem__, default=OK)
 
 
+def county_store(deployment: Deployment, county: County) -> str:
+    """The deployment's shared store, or the county's own SQLite file beside the deployment file."""
+    if deployment.db:
+        return deployment.db
+    folder = deployment.path.parent / "stores"
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / county.slug}.db"
+
+
+def with_jobdir(deployment: Deployment, county: County) -> Config:
+    """Every county crawls with a jobdir, so that a job handed out again resumes its run."""
+    if county.config.crawl.jobdir:
+        return county.config
+    jobdir = deployment.path.parent / "jobs" / county.slug
+    return replace(county.config, crawl=replace(county.config.crawl, jobdir=str(jobdir)))
+
+
 def run_county(deployment: Deployment, county: County, as_of: dt.date, out_root: Path, db_url: str) -> Path:
-    """One county's nightly job (crawl, check, prune, report) into out_root/<slug>/; returns its index.html.
-    Raises as `fazhi run --config` does (JobError, StoreError, Busy)."""
-    return nightly(county.config, db_url, as_of, Path(out_root) / county.slug)
+    """The county's night into out_root/<slug>, with a jobdir and the deployment's shared host budget."""
+    config = with_jobdir(deployment, county)
+    settings = deployment.settings
+    overrides = politeness_settings(settings.politeness, settings.host_rate, settings.host_rates) if settings else {}
+    return nightly(config, db_url, as_of, Path(out_root) / county.slug, overrides)
 
 
-def rollup_step(deployment: Deployment, db_url: str, as_of: dt.date, out_root: Path) -> Path:
-    """The roll-up of every county of the deployment, from the store, into out_root; returns its index.html."""
+def rollup_step(deployment: Deployment, db_url: str | None, as_of: dt.date, out_root: Path) -> Path:
+    """The roll-up of every county of the deployment, from the store (db_url; None: each county's
+    own, as county_store gives it), into out_root; returns its index.html."""
     from reports.rollup_render import write_rollup
 
     out_root = Path(out_root)
-    with folder_lock(out_root, "汇总报告目录", JobError):
-        engine = open_engine(db_url)
+    urls = {county.slug: db_url or county_store(deployment, county) for county in deployment.counties}
+    engines = {url: open_engine(url) for url in set(urls.values())}
+    with folder_lock(out_root, "汇总报告目录", JobError), ExitStack() as stack:
+        sessions = {url: stack.enter_context(session_factory(engine)()) for url, engine in engines.items()}
         try:
-            with session_factory(engine)() as session:
-                return write_rollup(session, deployment, as_of, out_root)
+            return write_rollup({slug: sessions[url] for slug, url in urls.items()}, deployment, as_of, out_root)
         except OSError as error:
             raise JobError(f"汇总报告无法写入 {out_root}：{error.strerror or error}") from error
         finally:
-            engine.dispose()
+            for engine in engines.values():
+                engine.dispose()
 
 
-def city_night(deployment: Deployment, counties: tuple[County, ...], as_of: dt.date, out_root: Path, db_url: str) -> int:
-    """Run the counties one after another, then the roll-up; prints each county's report and returns the worst status."""
-    statuses = [_one_county(deployment, county, as_of, out_root, db_url) for county in counties]
+def city_night(deployment: Deployment, counties: tuple[County, ...], as_of: dt.date, out_root: Path, db_url: str | None) -> int:
+    """Run the counties one after another, then the roll-up; prints each county's report and returns the worst status.
+    db_url: the store of every county (None: county_store's)."""
+    statuses = [_one_county(deployment, county, as_of, out_root, db_url or county_store(deployment, county)) for county in counties]
     try:
         print(rollup_step(deployment, db_url, as_of, out_root))
     except (JobError, StoreError) as error:

@@ -87,14 +87,14 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--county", action="append", metavar="SLUG_OR_NAME",
                      help="只运行部署中的这个县（slug 或县名，可重复；默认全部县）")
     run.add_argument("--db", default=None,
-                     help=f"SQLAlchemy 数据库 URL（默认：部署文件中的 db，否则 {DEFAULT_DB_URL}）")
+                     help="SQLAlchemy 数据库 URL（默认：部署文件中的 db，否则每个县一个 SQLite 文件：部署文件旁的 stores/<slug>.db）")
     run.add_argument("--as-of", type=_as_of, default=None, help="评判日期 YYYY-MM-DD（默认今天，北京时间）")
     run.add_argument("--out", type=Path, required=True, help="输出目录（--deployment 时：汇总在此，各县报告在其下的 <slug>/）")
     run.set_defaults(handler=_run)
 
     rollup = commands.add_parser("rollup", help="根据数据库中各县最新的检查结果生成市、省汇总报告")
     rollup.add_argument("--deployment", type=Path, required=True, help="市、省的部署文件（TOML）")
-    rollup.add_argument("--db", default=None, help=f"SQLAlchemy 数据库 URL（默认：部署文件中的 db，否则 {DEFAULT_DB_URL}）")
+    rollup.add_argument("--db", default=None, help="SQLAlchemy 数据库 URL（默认：部署文件中的 db，否则每个县一个 SQLite 文件：部署文件旁的 stores/<slug>.db）")
     rollup.add_argument("--as-of", type=_as_of, default=None, help="汇总的日期 YYYY-MM-DD（默认今天，北京时间）")
     rollup.add_argument("--out", type=Path, required=True, help="输出目录（与 fazhi run --deployment 的 --out 相同）")
     rollup.set_defaults(handler=_rollup)
@@ -102,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     catalog = commands.add_parser("catalog", help="列出全部 99 项指标、任务类型、是否自动检查和责任单位")
     catalog.set_defaults(handler=_catalog)
 
+    _worker_commands(commands)
     _user_commands(commands)
     _review_commands(commands)
     serve = commands.add_parser("serve", help="在浏览器中查看报告并复核（确认、误报、豁免、限期整改）")
@@ -110,6 +111,26 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8080, help="端口（默认 8080）")
     serve.set_defaults(handler=_serve)
     return parser
+
+
+def _worker_commands(commands) -> None:
+    worker = commands.add_parser("worker", help="启动任务引擎（Celery）的工作进程，执行部署中各县的夜间任务")
+    worker.add_argument("--deployment", type=Path, required=True, help="部署文件（TOML）")
+    worker.add_argument("--concurrency", type=_positive, default=2, help="同时运行几个县的任务（默认 2）")
+    worker.set_defaults(handler=_worker)
+    enqueue = commands.add_parser("enqueue", help="把一晚的任务（各县的抓取、评判、报告，然后汇总）交给工作进程")
+    enqueue.add_argument("--deployment", type=Path, required=True, help="部署文件（TOML）")
+    enqueue.add_argument("--county", action="append", metavar="NAME", help="只运行这个县（slug 或县名，可重复；默认全部）")
+    enqueue.add_argument("--out", type=Path, required=True, help="报告根目录：每个县写入其中以 slug 命名的目录")
+    enqueue.add_argument("--as-of", type=_as_of, default=None, help="评判日期 YYYY-MM-DD（默认今天，北京时间）")
+    enqueue.add_argument("--wait", action="store_true", help="等到汇总完成，以最差的县的退出状态退出")
+    enqueue.set_defaults(handler=_enqueue)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数: {text!r}")
+    return int(text)
 
 
 def _user_commands(commands) -> None:
@@ -193,7 +214,7 @@ def _city_run(args) -> int:
 
     deployment = load_deployment(args.deployment)
     counties = deployment.select(args.county)
-    return city_night(deployment, counties, args.as_of or today_in_china(), args.out, args.db or deployment.db or DEFAULT_DB_URL)
+    return city_night(deployment, counties, args.as_of or today_in_china(), args.out, args.db)
 
 
 def _rollup(args) -> int:
@@ -201,7 +222,7 @@ def _rollup(args) -> int:
     from fazhi.city import rollup_step
 
     deployment = load_deployment(args.deployment)
-    print(rollup_step(deployment, args.db or deployment.db or DEFAULT_DB_URL, args.as_of or today_in_china(), args.out))
+    print(rollup_step(deployment, args.db, args.as_of or today_in_china(), args.out))
     return 0
 
 
@@ -211,6 +232,58 @@ def _completeness_status(db_url: str, county: str, run_id: int | None = None) ->
         return 0
     print(f"fazhi: 本次抓取不完整（{reason}），报告已生成但缺失项无法判断", file=sys.stderr)
     return EXIT_INCOMPLETE
+
+
+def _worker(args) -> int:
+    from county.deployment import load_deployment
+
+    deployment = load_deployment(args.deployment)
+    workers = _workers()
+    workers.start_worker(deployment, args.concurrency)
+    return 0
+
+
+def _enqueue(args) -> int:
+    from county.deployment import load_deployment
+
+    deployment = load_deployment(args.deployment)
+    counties = deployment.select(args.county)
+    workers = _workers()
+    night = workers.enqueue_night(deployment, counties, args.as_of or today_in_china(), args.out)
+    for county, job in zip(counties, night.parent.results, strict=True):
+        print(f"{county.slug}\t{job.id}")
+    print(f"汇总\t{night.id}")
+    if not args.wait:
+        return 0
+    return _night_status(night)
+
+
+def _night_status(night) -> int:
+    """The worst county's exit status, after the roll-up; a failed roll-up counts as a failed county."""
+    workers = _workers()
+    night.get(propagate=False)
+    outcomes = [job.result for job in night.parent.results if isinstance(job.result, dict)]
+    statuses = [outcome["status"] for outcome in outcomes]
+    for outcome in outcomes:
+        if outcome["status"]:
+            print(f"fazhi: {outcome['county']}: {outcome['message']}", file=sys.stderr)
+    if len(outcomes) < len(night.parent.results):
+        print("fazhi: 有县的任务没有给出结果（被撤销或过期）", file=sys.stderr)
+        statuses.append(workers.EXIT_FAILED)
+    if night.failed():
+        print(f"fazhi: 汇总失败：{night.result!r}", file=sys.stderr)
+        statuses.append(workers.EXIT_FAILED)
+    else:
+        print(night.result["rollup"])
+    return workers.worst_status(statuses)
+
+
+def _workers():
+    try:
+        from fazhi import workers
+    except ModuleNotFoundError as error:
+        raise ConfigError(f"任务引擎未安装（{error.name}）：pip install -e '.[workers]'") from None
+    return workers
 
 
 def _user_add(args) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -154,8 +155,12 @@ class Rollup:
         return IndicatorRank(indicator, failing, counts)
 
 
-def build_rollup(session: Session, deployment: Deployment, as_of: dt.date) -> Rollup:
-    return Rollup(deployment.name, as_of, [county_night(session, county, as_of) for county in deployment.counties])
+def build_rollup(sessions: Session | Mapping[str, Session], deployment: Deployment, as_of: dt.date) -> Rollup:
+    """sessions: the store of every county, or each county's by slug."""
+    def store_of(county: County) -> Session:
+        return sessions if isinstance(sessions, Session) else sessions[county.slug]
+
+    return Rollup(deployment.name, as_of, [county_night(store_of(county), county, as_of) for county in deployment.counties])
 
 
 def county_night(session: Session, county: County, as_of: dt.date) -> CountyNight:

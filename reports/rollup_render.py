@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -45,11 +45,12 @@ def _failure(county: CountyNight) -> str:
     return f"（最近一次运行失败：{county.failed.error or '原因未记录'}）" if county.failed else ""
 
 
-def write_rollup(session: Session, deployment: Deployment, as_of: dt.date, out_root: Path) -> Path:
-    """Write the roll-up of every county's newest judged night into out_root; returns its index.html."""
+def write_rollup(sessions: Session | Mapping[str, Session], deployment: Deployment, as_of: dt.date, out_root: Path) -> Path:
+    """Write the roll-up of every county's newest judged night into out_root; returns its index.html.
+    sessions: the store of every county, or each county's by slug."""
     out_root = Path(out_root)
     out_root.mkdir(parents=True, exist_ok=True)
-    rollup = build_rollup(session, deployment, as_of)
+    rollup = build_rollup(sessions, deployment, as_of)
     _replace(out_root / INDEX, lambda path: path.write_text(rollup_html(rollup), encoding="utf-8"))
     _replace(out_root / JSON_NAME, lambda path: path.write_text(rollup_json(rollup), encoding="utf-8"))
     _replace(out_root / XLSX_NAME, lambda path: write_rollup_xlsx(path, rollup, night_note))

@@ -100,7 +100,8 @@ class Corpus:
 
     def named_unit(self, title: str) -> str | None:
         """The configured department or township a title names first, if any."""
-        return self._units.named_in(title)
+        named = self._units.named_in(title)
+        return named[0] if named else None
 
     def documents_of(self, unit: str) -> list[Doc]:
         return self._by_unit.get(unit, [])

@@ -1,6 +1,10 @@
-"""The shipped example configuration loads and says what the work plan and lushan.md say."""
+"""The shipped example configuration loads and says what the work plan and lushan.md say; the shipped
+systemd units parse and run fazhi commands that exist."""
 
+import shlex
 from pathlib import Path
+
+import pytest
 
 from county.config import load_config
 from county.deployment import load_deployment
@@ -54,3 +58,34 @@ def test_the_serve_unit_serves_the_nightly_jobs_store_on_localhost_only():
 def test_the_city_example_lists_lushan():
     city = load_deployment(EXAMPLE.with_name("city.toml"))
     assert (city.name, [c.slug for c in city.counties], city.counties[0].config.county) == ("平顶山市", ["lushan"], "鲁山县")
+
+
+UNITS = sorted((EXAMPLE.parent).glob("fazhi*.service")) + sorted((EXAMPLE.parent).glob("fazhi*.timer"))
+
+
+def unit_sections(path: Path) -> dict[str, dict[str, str]]:
+    import configparser
+
+    parser = configparser.ConfigParser(strict=True, interpolation=None, delimiters=("=",))
+    parser.optionxform = str  # systemd keys are case-sensitive
+    parser.read_string(path.read_text(encoding="utf-8"), source=str(path))
+    return {name: dict(parser[name]) for name in parser.sections()}
+
+
+@pytest.mark.parametrize("unit", UNITS, ids=lambda path: path.name)
+def test_shipped_units_parse_and_start_fazhi_commands_that_exist(unit):
+    from fazhi.cli import _parser
+
+    sections = unit_sections(unit)
+    assert "Unit" in sections and ("Service" in sections or "Timer" in sections)
+    if "Service" in sections:
+        program, *arguments = shlex.split(sections["Service"]["ExecStart"])
+        assert program.endswith("/fazhi")
+        _parser().parse_args(arguments)  # argparse exits on an unknown command or option
+
+
+def test_every_night_service_has_its_timer_and_workers_stop_without_signalling_their_crawlers():
+    names = {unit.name for unit in UNITS}
+    assert {"fazhi.timer", "fazhi-night.timer", "fazhi-worker.service"} <= names
+    for unit in ("fazhi.service", "fazhi-worker.service"):
+        assert unit_sections(EXAMPLE.parent / unit)["Service"]["KillMode"] == "mixed"
