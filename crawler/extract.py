@@ -390,17 +390,14 @@ def published_date(
     `entry_dates` are the dates of a list page's entries: on a list, an unlabelled date the
     page's text shows is an entry's, never the list's own.
     """
-    value = parse_date(_GLUED_TIME.sub(r"\1 \2", _meta_value(meta, PUBDATE_META))) or structured
-    if value:
-        return value, "meta"
-    # the index table is filled in by the publisher; a header line is the template's
-    for wanted in ("index", "header"):
-        for label in PUBLISHED_FIELDS:
-            value = parse_date(fields.get(label, "")) if origin.get(label) == wanted else None
-            if value:
-                return value, wanted
-    if under_title and under_title not in entry_dates:
-        return under_title, "header"
+    stamped = parse_date(_GLUED_TIME.sub(r"\1 \2", _meta_value(meta, PUBDATE_META))) or structured
+    shown, shown_source = _shown_date(fields, origin, under_title, entry_dates)
+    # CMSs restamp PubDate whenever they regenerate a page (UCAP writes 页面生成时间 beside it),
+    # so a later stamp is the page's rebuild and the earlier date the page shows is its publication
+    if stamped and not (shown and shown < stamped):
+        return stamped, "meta"
+    if shown:
+        return shown, shown_source
     if list_date:
         return list_date, "list"
     for label in SIGNED_FIELDS:
@@ -409,6 +406,21 @@ def published_date(
             return value, "signature"
     value = signature_date(text)
     return (value, "signature") if value and value not in entry_dates else (None, None)
+
+
+def _shown_date(
+    fields: dict[str, str], origin: dict[str, str], under_title: dt.date | None, entry_dates: set[dt.date] | frozenset[dt.date]
+) -> tuple[dt.date | None, str | None]:
+    """The published date the page shows a reader: labelled in its index table or header, or under its title."""
+    # the index table is filled in by the publisher; a header line is the template's
+    for wanted in ("index", "header"):
+        for label in PUBLISHED_FIELDS:
+            value = parse_date(fields.get(label, "")) if origin.get(label) == wanted else None
+            if value:
+                return value, wanted
+    if under_title and under_title not in entry_dates:
+        return under_title, "header"
+    return None, None
 
 
 def _linked_data_date(root: lxml.html.HtmlElement) -> dt.date | None:
@@ -445,10 +457,17 @@ def heading_date(root: lxml.html.HtmlElement, title: str) -> dt.date | None:
 
 
 def _line_after(container: lxml.html.HtmlElement, title: str) -> str | None:
+    """The line after the title's, the title possibly broken over lines (``举行 <br>现场发布…``)."""
     lines = [line for line in normalise_block(_raw_text(container, source_breaks=False)).split("\n") if line]
-    if title not in lines or lines.index(title) + 1 >= len(lines):
-        return None
-    return lines[lines.index(title) + 1]
+    for start in range(len(lines)):
+        joined = ""
+        for end in range(start, len(lines)):
+            joined = normalise(f"{joined} {lines[end]}")
+            if joined == title:
+                return lines[end + 1] if end + 1 < len(lines) else None
+            if not title.startswith(joined):
+                break
+    return None
 
 
 def _links_elsewhere(container: lxml.html.HtmlElement, line: str) -> bool:
