@@ -37,23 +37,28 @@ _SKIP = frozenset(("script", "style", "noscript", "template", "iframe", "object"
 
 # labels of the 信息公开 index table and of article headers (label：value)
 FIELD_LABELS = (
-    "信息索引号", "索引号", "发布机构", "发文机构", "发文机关", "发布机关", "文件编号", "发文单位", "发文部门", "发布部门", "公开机构",
+    "信息索引号", "索引号", "索取号", "发布机构", "责任部门", "发文机构", "发文机关", "发布机关", "文件编号", "发文单位", "发文部门", "发布部门", "公开机构",
     "发布单位", "发文字号", "发文号", "文号", "成文日期", "成文时间", "发文日期", "印发日期", "发布日期", "发布时间", "公开日期", "公开时间",
     "生成日期", "生效日期", "实施日期", "施行日期", "废止日期", "失效日期", "有效性", "时效性", "时效", "效力状态", "主题分类", "主题词",
     "体裁分类", "组配分类", "服务对象分类", "信息分类", "内容分类", "信息类别", "文件类型",
     "公开方式", "公开范围", "公开形式", "公开时限", "信息来源", "文章来源", "来源", "作者", "责任编辑",
     "关键词", "信息名称", "标题", "名称", "公告时间", "公告日期", "更新时间", "发稿时间", "上传时间", "日期",
-    "时间", "发布", "发布者", "发布人", "编辑", "审核", "录入", "供稿", "所属机构", "所属主题", "文种", "有效性状态", "统一编号", "登记号",
+    "时间", "发布", "发布者", "发布人", "编辑", "审核", "录入", "供稿", "所属机构", "所属主题", "文种", "有效性状态", "统一编号", "登记号", "备注", "文章类型",
     "浏览次数", "点击数", "访问量", "字体大小", "字号",
 )
 # labels that end the previous value but are not worth keeping
 _COUNTER_LABELS = frozenset(("浏览次数", "点击数", "访问量", "字体大小", "字号"))
 # templates space labels out to align them: 索 引 号：, 标　　题：
 _LABELS = "|".join(" ?".join(label) for label in sorted(FIELD_LABELS, key=len, reverse=True))
-# a label is a word of its own: 日期 inside 处罚决定日期 is the decision's date, not the page's
-_LABEL_MARK = re.compile(rf"[【\[]?\s*(?<![\u4e00-\u9fff])(?:({_LABELS})\s*[】\]]?\s*[:：]|(发表于))")
-# page furniture ends a header value as a label does: 来源：县司法局 【字体：大 中 小】 打印 关闭
-_FURNITURE = re.compile(r"[【\[]?\s*字[体号]\s*[:：]|[|｜]|(?<![\u4e00-\u9fff])(?:打印|关闭|分享|浏览|阅读)(?:本页|窗口|到|次数|量)?(?![\u4e00-\u9fff])")
+# a label is a word of its own: 日期 inside 处罚决定日期 is the decision's date, not the page's;
+# a quoted one is text about labels (转载时必须注明“文章来源：…网站”), not a field
+_LABEL_MARK = re.compile(rf"[【\[]?\s*(?<![\u4e00-\u9fff“‘「『\"'])(?:({_LABELS})\s*[】\]]?\s*[:：]|(发表于))")
+# page furniture ends a header value as a label does: 来源：县司法局 【字体：大 中 小】 打印 关闭,
+# 来源：教育部 下载 收藏; so does any label of the template's own (来源：… 文章类型：原创)
+_FURNITURE = re.compile(
+    r"[【\[]?\s*字[体号]\s*[:：]|[|｜]|\s[\u4e00-\u9fff]{2,6}\s*[:：]"
+    r"|(?<![\u4e00-\u9fff])(?:打印|关闭|分享|浏览|阅读|下载|收藏|纠错)(?:本页|窗口|到|次数|量|本文|文章)?(?![\u4e00-\u9fff])"
+)
 _LABEL_CELL = re.compile(rf"^\s*({_LABELS})\s*[:：]?\s*$")
 PUBLISHED_FIELDS = (
     "发布日期", "发布时间", "公开日期", "公开时间", "公告时间", "公告日期", "发稿时间", "发表于", "发布", "更新时间", "上传时间", "日期", "时间",
@@ -61,7 +66,7 @@ PUBLISHED_FIELDS = (
 # an article header that opens with the bare date: 「2021年05月20日 10:20　来源：县自然资源局」
 _LEADING_DATE = re.compile(r"^\s*(\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[-/.]\d{1,2}[-/.]\d{1,2}))")
 # the unit a page names as its own, most specific first
-PUBLISHER_FIELDS = ("发布机构", "发文机关", "发文单位", "发布单位", "公开机构", "信息来源", "文章来源", "来源")
+PUBLISHER_FIELDS = ("发布机构", "发文机关", "发文单位", "发布单位", "公开机构", "责任部门", "信息来源", "文章来源", "来源")
 # firstpublishedtime="2019-06-1508:18": the time written straight after the day
 _GLUED_TIME = re.compile(r"^(\d{4}-\d{1,2}-\d{2})(\d{1,2}:\d{2})")
 SIGNED_FIELDS = ("成文日期", "成文时间", "发文日期")
@@ -140,6 +145,7 @@ def extract_page(
     meta = extract_meta(root)
     links = extract_links(root, url)
     ld_published = _linked_data_date(root)
+    _keep_written_text(root)
     # scripts and styles are not text; pagination scripts are read from the source
     etree.strip_elements(root, "script", "style", "noscript", "template", with_tail=False)
     fields, field_origin = extract_fields(root)
@@ -168,13 +174,26 @@ def extract_page(
     )
 
 
+def _keep_written_text(root: lxml.html.HtmlElement) -> None:
+    """Put the text inline scripts write in their place, as a browser shows it (来源：<script>…</script>)."""
+    for script in root.iter("script"):
+        written = None if script.get("src") else cms.written_text(script.text or "")
+        if written:
+            script.tail = f" {written} {script.tail or ''}"
+
+
 def element_text(element: lxml.html.HtmlElement) -> str:
     """Visible text with line breaks at block elements, normalised line by line."""
     return normalise_block(_raw_text(element))
 
 
-def _raw_text(element: lxml.html.HtmlElement, source_breaks: bool = True) -> str:
-    """Text with a line break at each block element and, if `source_breaks`, at each newline of the source."""
+def _raw_text(element: lxml.html.HtmlElement, source_breaks: bool = True, inline_gaps: bool = False) -> str:
+    """Text with a line break at each block element and, if `source_breaks`, at each newline of the source.
+
+    `inline_gaps` puts a space at the edges of inline elements too, so that
+    ``<span>来源：某局</span><span>发布日期：…</span>`` still shows where one field ends.
+    """
+    gap = " " if inline_gaps else ""
     parts: list[str] = []
     source = (lambda text: text) if source_breaks else (lambda text: text.replace("\n", " "))
     walker = etree.iterwalk(element, events=("start", "end", "comment", "pi"))
@@ -187,11 +206,10 @@ def _raw_text(element: lxml.html.HtmlElement, source_breaks: bool = True) -> str
             if tag in _SKIP:
                 walker.skip_subtree()
                 continue
-            parts.append("\n" if tag in _BLOCK else " " if tag in _CELL else "")
+            parts.append("\n" if tag in _BLOCK else " " if tag in _CELL else gap)
             parts.append(source(node.text or ""))
             continue
-        if tag in _BLOCK:
-            parts.append("\n")
+        parts.append("\n" if tag in _BLOCK else gap)
         if node is not element:
             parts.append(source(node.tail or ""))
     return "".join(parts)
@@ -288,7 +306,9 @@ def _column_pairs(table: lxml.html.HtmlElement):
     Only one row of values: under a row of labels, several rows are a catalogue of other
     documents (索引号 | 信息名称 | 发布日期 …), none of them this page's.
     """
-    rows = [[cell for cell in row if cell.tag in _CELL] for row in table.xpath("./tr|./thead/tr|./tbody/tr")]
+    # the table's own rows, wherever templates nest them (<tbody><thead><tr> is real markup)
+    own_rows = [row for row in table.iter("tr") if next(row.iterancestors("table"), None) is table]
+    rows = [[cell for cell in row if cell.tag in _CELL] for row in own_rows]
     for index, header in enumerate(rows[:-1]):
         labels = [_cell_label(cell) for cell in header]
         values = rows[index + 1]
@@ -345,7 +365,7 @@ def _header_lines(body: lxml.html.HtmlElement):
         content = node.text_content()
         if len(_SPACES.sub("", content)) > 300 or not _LABEL_MARK.search(_SPACES.sub(" ", content)):
             continue
-        for raw in _raw_text(node, source_breaks=False).split("\n"):
+        for raw in _raw_text(node, source_breaks=False, inline_gaps=True).split("\n"):
             line = _SPACES.sub(" ", raw).strip()
             if line and line not in seen and _LABEL_MARK.search(line):
                 seen.add(line)
