@@ -22,7 +22,7 @@ from parsing.dates import find_dates, last_date, parse_date
 # Bump whenever what extract_page or crawler.attachments.extract_attachment reads changes:
 # a re-crawl then re-reads unchanged pages from their stored bytes instead of copying
 # what an older extractor made of them.
-EXTRACTOR_VERSION = 3
+EXTRACTOR_VERSION = 4
 
 CJK = r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
@@ -235,7 +235,7 @@ def extract_title(root: lxml.html.HtmlElement, meta: dict[str, str]) -> str:
         # some CMSs put the heading's markup in the meta: <font color=red>…</font>
         return normalise(re.sub(r"<[^>]*>", "", from_meta))
     title_tag = normalise(" ".join(node.text_content() for node in root.iter("title")))
-    heading = _article_heading(root, title_tag)
+    heading = _article_heading(root, title_tag) or _heading_over_header(root)
     if heading:
         return heading
     segments = [part for part in _TITLE_SPLIT.split(title_tag) if part]
@@ -258,6 +258,23 @@ def _article_heading(root: lxml.html.HtmlElement, title_tag: str) -> str:
         return max(repeated, key=len)
     for node, text in candidates:
         if node.tag == "h1" and len(text) >= 6 and not node.xpath("ancestor::a|.//img|ancestor::header|ancestor::nav"):
+            return text
+    return ""
+
+
+def _heading_over_header(root: lxml.html.HtmlElement) -> str:
+    """A heading of any level whose next element is the article's header line (发布时间：… 来源：…).
+
+    ``<title>新闻动态--中国地理学会官网</title>`` names only the column; the article's own title is
+    the ``<h5>`` the date and source stand under.
+    """
+    for node in root.iter("h1", "h2", "h3", "h4", "h5", "h6"):
+        text = normalise(node.text_content())
+        following = node.getnext()
+        if not 4 <= len(text) <= 200 or following is None or node.xpath("ancestor::a|ancestor::nav"):
+            continue
+        header = normalise(following.text_content())[:160]
+        if _LABEL_MARK.search(header) and any(match.has_year for match in find_dates(header)):
             return text
     return ""
 

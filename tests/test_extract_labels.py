@@ -14,10 +14,6 @@ from crawler.extract import extract_page, normalise, publisher
 REAL = Path(__file__).parent / "fixtures" / "real"
 LABELS = yaml.safe_load((REAL / "labels.yaml").read_text(encoding="utf-8"))
 URL = "http://www.example.gov.cn/art/a.html"
-# misses still open, so the bench figure and these tests agree; strict: a fix must remove them
-KNOWN_MISSES = {
-    "gne/gsc.html": "the heading is an <h5> the <title> does not repeat",
-}
 
 
 def page(body: str, head: str = "<title>一篇公告_示例县人民政府</title>"):
@@ -29,9 +25,9 @@ FIELDS = ("title", "published", "publisher")
 
 
 def _known_miss(name: str) -> str | None:
-    """Why the page is expected to fail today: listed here, or its labels' known_wrong fields."""
+    """Why the page is expected to fail today: its labels' known_wrong fields (strict, so a fix must drop them)."""
     wrong = LABELS[name].get("known_wrong")
-    return KNOWN_MISSES.get(name) or (f"fazhi reads {', '.join(wrong)} wrong" if wrong else None)
+    return f"fazhi reads {', '.join(wrong)} wrong" if wrong else None
 
 
 def _case(name: str):
@@ -166,3 +162,14 @@ def test_a_quoted_label_in_a_footer_notice_is_not_a_field():
 def test_the_responsible_department_of_an_index_table_is_the_publisher():
     # 万载县 (Jiangxi 站群) index: <dd class="ReleaseMechanism"><label>责任部门：</label><div>万载县统计局</div></dd>
     assert publisher(_real("saved/stat_bulletin_wanzai_02.html").fields) == "万载县统计局"
+
+
+def test_a_heading_of_any_level_over_the_header_line_is_the_title():
+    # gsc: <title>新闻动态--中国地理学会官网</title> … <h5>2019年中国人文地理学术年会…</h5><div>发布时间：… 来源：…</div>
+    assert _real("gne/gsc.html").title == "2019年中国人文地理学术年会在重庆•西南大学成功举行！"
+    over = extract_page("<title>新闻动态_示例县</title><h3>工作动态</h3><h5>县里召开防汛工作会议</h5>"
+                        "<div>发布时间：2021-03-02 来源：县应急局</div>".encode(), URL)
+    assert over.title == "县里召开防汛工作会议"
+    # a sidebar heading over a list of links is not the article's title
+    sidebar = extract_page("<title>新闻动态_示例县</title><h5>热点新闻排行</h5><ul><li><a href='/a'>一篇</a></li></ul>".encode(), URL)
+    assert sidebar.title == "新闻动态"
