@@ -190,10 +190,10 @@ def element_text(element: lxml.html.HtmlElement) -> str:
 def _raw_text(element: lxml.html.HtmlElement, source_breaks: bool = True, inline_gaps: bool = False) -> str:
     """Text with a line break at each block element and, if `source_breaks`, at each newline of the source.
 
-    `inline_gaps` puts a space at the edges of inline elements too, so that
-    ``<span>来源：某局</span><span>发布日期：…</span>`` still shows where one field ends.
+    `inline_gaps` puts a space before an inline element that opens with a label, so that
+    ``<span>来源：某局</span><span>发布日期：…</span>`` still shows where one field ends (and
+    ``<span>2021</span>-<span>03</span>`` stays one date).
     """
-    gap = " " if inline_gaps else ""
     parts: list[str] = []
     source = (lambda text: text) if source_breaks else (lambda text: text.replace("\n", " "))
     walker = etree.iterwalk(element, events=("start", "end", "comment", "pi"))
@@ -206,10 +206,12 @@ def _raw_text(element: lxml.html.HtmlElement, source_breaks: bool = True, inline
             if tag in _SKIP:
                 walker.skip_subtree()
                 continue
-            parts.append("\n" if tag in _BLOCK else " " if tag in _CELL else gap)
+            opens_field = inline_gaps and _LABEL_MARK.match(node.text_content())
+            parts.append("\n" if tag in _BLOCK else " " if tag in _CELL or opens_field else "")
             parts.append(source(node.text or ""))
             continue
-        parts.append("\n" if tag in _BLOCK else gap)
+        if tag in _BLOCK:
+            parts.append("\n")
         if node is not element:
             parts.append(source(node.tail or ""))
     return "".join(parts)

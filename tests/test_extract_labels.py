@@ -144,6 +144,9 @@ def test_fields_in_adjacent_inline_elements_end_where_their_element_does():
     # <span>来源：广州市南沙区统计局</span><span>发布日期：2024-06-05 </span>, no space between them
     extracted = page("<p><span>来源：县统计局</span><span>发布日期：2024-06-05</span></p>")
     assert (extracted.fields["来源"], extracted.published_on) == ("县统计局", dt.date(2024, 6, 5))
+    # elements inside one value do not split it
+    split = page("<p>发布时间：<span>2021</span>-<span>03</span>-<span>02</span> 来源：<a>县<b>司法局</b></a></p>")
+    assert (split.fields["来源"], split.published_on) == ("县司法局", dt.date(2021, 3, 2))
 
 
 def test_a_value_ends_at_download_and_favourite_buttons_and_at_the_templates_own_labels():
