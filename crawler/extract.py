@@ -22,7 +22,7 @@ from parsing.dates import find_dates, last_date, parse_date
 # Bump whenever what extract_page or crawler.attachments.extract_attachment reads changes:
 # a re-crawl then re-reads unchanged pages from their stored bytes instead of copying
 # what an older extractor made of them.
-EXTRACTOR_VERSION = 4
+EXTRACTOR_VERSION = 5
 
 CJK = r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
@@ -286,11 +286,11 @@ def extract_fields(root: lxml.html.HtmlElement) -> tuple[dict[str, str], dict[st
     fields: dict[str, str] = {}
     origin: dict[str, str] = {}
 
-    def keep(label: str, value: str, node: lxml.html.HtmlElement) -> None:
+    def keep(label: str, value: str, node: lxml.html.HtmlElement, origin_name: str | None = None) -> None:
         value = value.strip(" ：:|【】[]")
         if value and label not in fields and label not in _COUNTER_LABELS and not _LABEL_MARK.search(value):
             fields[label] = value[:200]
-            origin[label] = "index" if node.xpath("ancestor-or-self::td|ancestor-or-self::th") else "header"
+            origin[label] = origin_name or ("index" if node.xpath("ancestor-or-self::td|ancestor-or-self::th") else "header")
 
     for table in root.iter("table"):
         for label, value, node in _column_pairs(table):
@@ -310,7 +310,8 @@ def extract_fields(root: lxml.html.HtmlElement) -> tuple[dict[str, str], dict[st
             keep(label, value, node)
         date = _LEADING_DATE.match(line)
         if date and len(line) <= 160 and _LABEL_MARK.search(line):
-            keep("发布时间", date.group(1), node)
+            # unlabelled: a header's date, or a signature line in the body (2005年8月25日（来源：…）)
+            keep("发布时间", date.group(1), node, "line")
     return fields, origin
 
 
@@ -430,11 +431,12 @@ def published_date(
     page's text shows is an entry's, never the list's own.
     """
     stamped = parse_date(_GLUED_TIME.sub(r"\1 \2", _meta_value(meta, PUBDATE_META))) or structured
-    shown, shown_source = _shown_date(fields, origin, under_title, entry_dates)
-    # CMSs restamp PubDate whenever they regenerate a page (UCAP writes 页面生成时间 beside it),
-    # so a later stamp is the page's rebuild and the earlier date the page shows is its publication
-    if stamped and not (shown and shown < stamped):
-        return stamped, "meta"
+    if stamped:
+        # CMSs restamp PubDate whenever they regenerate a page (UCAP writes 页面生成时间 beside it), so a
+        # later stamp is the page's rebuild and an earlier date the page labels as its own, its publication
+        shown, shown_source = _shown_date(fields, origin, under_title, entry_dates, ("index", "header"))
+        return (shown, shown_source) if shown and shown < stamped else (stamped, "meta")
+    shown, shown_source = _shown_date(fields, origin, under_title, entry_dates, ("index", "header", "line"))
     if shown:
         return shown, shown_source
     if list_date:
@@ -448,15 +450,22 @@ def published_date(
 
 
 def _shown_date(
-    fields: dict[str, str], origin: dict[str, str], under_title: dt.date | None, entry_dates: set[dt.date] | frozenset[dt.date]
+    fields: dict[str, str],
+    origin: dict[str, str],
+    under_title: dt.date | None,
+    entry_dates: set[dt.date] | frozenset[dt.date],
+    origins: tuple[str, ...],
 ) -> tuple[dt.date | None, str | None]:
-    """The published date the page shows a reader: labelled in its index table or header, or under its title."""
-    # the index table is filled in by the publisher; a header line is the template's
-    for wanted in ("index", "header"):
+    """The published date the page shows a reader: in its index table, on a header line, or under its title.
+
+    `origins` in order of trust: the index table is filled in by the publisher, a labelled header
+    line is the template's, a date that only opens a line ("line") may be a signature in the body.
+    """
+    for wanted in origins:
         for label in PUBLISHED_FIELDS:
             value = parse_date(fields.get(label, "")) if origin.get(label) == wanted else None
             if value:
-                return value, wanted
+                return value, "index" if wanted == "index" else "header"
     if under_title and under_title not in entry_dates:
         return under_title, "header"
     return None, None

@@ -126,3 +126,11 @@ def test_a_title_broken_over_two_lines_still_has_its_date_under_it():
     without_stamp = re.sub(r'<meta name="PubDate"[^>]*>', "", lysc)
     assert without_stamp != lysc
     assert (read(without_stamp).published_on, read(without_stamp).published_source) == (dt.date(2024, 12, 7), "header")
+
+
+def test_an_unlabelled_date_opening_a_body_line_does_not_overturn_the_stamp():
+    # a notice reprinted with its signature and source at the end: 2005年8月25日（来源：上海证券报）
+    signed = read('<html><head><meta name="PubDate" content="2005-08-26 05:39"></head><body><h1>一篇提示性公告</h1>'
+                  "<div class='content'><p>本公司董事会及全体董事保证本公告内容的真实、准确和完整。</p>"
+                  "<p>2005年8月25日（来源：上海证券报）</p></div></body></html>")
+    assert (signed.published_on, signed.published_source) == (dt.date(2005, 8, 26), "meta")
