@@ -206,8 +206,10 @@ def _raw_text(element: lxml.html.HtmlElement, source_breaks: bool = True, inline
             if tag in _SKIP:
                 walker.skip_subtree()
                 continue
-            opens_field = inline_gaps and _LABEL_MARK.match(node.text_content())
-            parts.append("\n" if tag in _BLOCK else " " if tag in _CELL or opens_field else "")
+            if tag in _BLOCK or tag in _CELL:
+                parts.append("\n" if tag in _BLOCK else " ")
+            elif inline_gaps and _LABEL_MARK.match(node.text_content()):
+                parts.append(" ")
             parts.append(source(node.text or ""))
             continue
         if tag in _BLOCK:
