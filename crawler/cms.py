@@ -481,3 +481,28 @@ def document_write_fragments(root: lxml.html.HtmlElement) -> list[lxml.html.Html
 
 def _unescape_js(literal: str) -> str:
     return re.sub(r"\\(['\"\\/])", r"\1", literal)
+
+
+# ---- text written by script ---------------------------------------------------------
+
+_FIRST_WRITE = re.compile(r"document\.write(?:ln)?\(\s*(?:(['\"])(.*?)(?<!\\)\1|([A-Za-z_$][\w$]*))\s*\)", re.S)
+
+
+def written_text(script: str) -> str | None:
+    """The plain text an inline script's first ``document.write`` shows, when the page holds it as a literal.
+
+    ``来源：<script>var csource = "深圳特区报"; … document.write(csource)</script>``: the value is in the
+    page. A variable assigned anything but one literal (``strDate = strDate + " 星期五 "``, today's
+    date) or written markup is not text the page holds, so it gives nothing.
+    """
+    write = _FIRST_WRITE.search(script)
+    if write is None:
+        return None
+    if write.group(3) is None:
+        text = _unescape_js(write.group(2))
+    else:
+        assignments = re.findall(rf"(?<![\w$.]){re.escape(write.group(3))}\s*(\+?=)(?!=)\s*(?:(['\"])(.*?)(?<!\\)\2\s*[;\n])?", script)
+        if len(assignments) != 1 or assignments[0][0] != "=" or not assignments[0][1]:
+            return None
+        text = _unescape_js(assignments[0][2])
+    return text.strip() if text.strip() and "<" not in text else None

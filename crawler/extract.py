@@ -22,7 +22,7 @@ from parsing.dates import find_dates, last_date, parse_date
 # Bump whenever what extract_page or crawler.attachments.extract_attachment reads changes:
 # a re-crawl then re-reads unchanged pages from their stored bytes instead of copying
 # what an older extractor made of them.
-EXTRACTOR_VERSION = 4
+EXTRACTOR_VERSION = 5
 
 CJK = r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
@@ -37,23 +37,28 @@ _SKIP = frozenset(("script", "style", "noscript", "template", "iframe", "object"
 
 # labels of the 信息公开 index table and of article headers (label：value)
 FIELD_LABELS = (
-    "信息索引号", "索引号", "发布机构", "发文机构", "发文机关", "发布机关", "文件编号", "发文单位", "发文部门", "发布部门", "公开机构",
+    "信息索引号", "索引号", "索取号", "发布机构", "责任部门", "发文机构", "发文机关", "发布机关", "文件编号", "发文单位", "发文部门", "发布部门", "公开机构",
     "发布单位", "发文字号", "发文号", "文号", "成文日期", "成文时间", "发文日期", "印发日期", "发布日期", "发布时间", "公开日期", "公开时间",
     "生成日期", "生效日期", "实施日期", "施行日期", "废止日期", "失效日期", "有效性", "时效性", "时效", "效力状态", "主题分类", "主题词",
     "体裁分类", "组配分类", "服务对象分类", "信息分类", "内容分类", "信息类别", "文件类型",
     "公开方式", "公开范围", "公开形式", "公开时限", "信息来源", "文章来源", "来源", "作者", "责任编辑",
     "关键词", "信息名称", "标题", "名称", "公告时间", "公告日期", "更新时间", "发稿时间", "上传时间", "日期",
-    "时间", "发布", "发布者", "发布人", "编辑", "审核", "录入", "供稿", "所属机构", "所属主题", "文种", "有效性状态", "统一编号", "登记号",
+    "时间", "发布", "发布者", "发布人", "编辑", "审核", "录入", "供稿", "所属机构", "所属主题", "文种", "有效性状态", "统一编号", "登记号", "备注", "文章类型",
     "浏览次数", "点击数", "访问量", "字体大小", "字号",
 )
 # labels that end the previous value but are not worth keeping
 _COUNTER_LABELS = frozenset(("浏览次数", "点击数", "访问量", "字体大小", "字号"))
 # templates space labels out to align them: 索 引 号：, 标　　题：
 _LABELS = "|".join(" ?".join(label) for label in sorted(FIELD_LABELS, key=len, reverse=True))
-# a label is a word of its own: 日期 inside 处罚决定日期 is the decision's date, not the page's
-_LABEL_MARK = re.compile(rf"[【\[]?\s*(?<![\u4e00-\u9fff])(?:({_LABELS})\s*[】\]]?\s*[:：]|(发表于))")
-# page furniture ends a header value as a label does: 来源：县司法局 【字体：大 中 小】 打印 关闭
-_FURNITURE = re.compile(r"[【\[]?\s*字[体号]\s*[:：]|[|｜]|(?<![\u4e00-\u9fff])(?:打印|关闭|分享|浏览|阅读)(?:本页|窗口|到|次数|量)?(?![\u4e00-\u9fff])")
+# a label is a word of its own: 日期 inside 处罚决定日期 is the decision's date, not the page's;
+# a quoted one is text about labels (转载时必须注明“文章来源：…网站”), not a field
+_LABEL_MARK = re.compile(rf"[【\[]?\s*(?<![\u4e00-\u9fff“‘「『\"'])(?:({_LABELS})\s*[】\]]?\s*[:：]|(发表于))")
+# page furniture ends a header value as a label does: 来源：县司法局 【字体：大 中 小】 打印 关闭,
+# 来源：教育部 下载 收藏; so does any label of the template's own (来源：… 文章类型：原创)
+_FURNITURE = re.compile(
+    r"[【\[]?\s*字[体号]\s*[:：]|[|｜]|\s[\u4e00-\u9fff]{2,6}\s*[:：]"
+    r"|(?<![\u4e00-\u9fff])(?:打印|关闭|分享|浏览|阅读|下载|收藏|纠错)(?:本页|窗口|到|次数|量|本文|文章)?(?![\u4e00-\u9fff])"
+)
 _LABEL_CELL = re.compile(rf"^\s*({_LABELS})\s*[:：]?\s*$")
 PUBLISHED_FIELDS = (
     "发布日期", "发布时间", "公开日期", "公开时间", "公告时间", "公告日期", "发稿时间", "发表于", "发布", "更新时间", "上传时间", "日期", "时间",
@@ -61,7 +66,7 @@ PUBLISHED_FIELDS = (
 # an article header that opens with the bare date: 「2021年05月20日 10:20　来源：县自然资源局」
 _LEADING_DATE = re.compile(r"^\s*(\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[-/.]\d{1,2}[-/.]\d{1,2}))")
 # the unit a page names as its own, most specific first
-PUBLISHER_FIELDS = ("发布机构", "发文机关", "发文单位", "发布单位", "公开机构", "信息来源", "文章来源", "来源")
+PUBLISHER_FIELDS = ("发布机构", "发文机关", "发文单位", "发布单位", "公开机构", "责任部门", "信息来源", "文章来源", "来源")
 # firstpublishedtime="2019-06-1508:18": the time written straight after the day
 _GLUED_TIME = re.compile(r"^(\d{4}-\d{1,2}-\d{2})(\d{1,2}:\d{2})")
 SIGNED_FIELDS = ("成文日期", "成文时间", "发文日期")
@@ -142,6 +147,7 @@ def extract_page(
     meta = extract_meta(root)
     links = extract_links(root, url)
     ld_published = _linked_data_date(root)
+    _keep_written_text(root)
     # scripts and styles are not text; pagination scripts are read from the source
     etree.strip_elements(root, "script", "style", "noscript", "template", with_tail=False)
     fields, field_origin = extract_fields(root)
@@ -171,13 +177,26 @@ def extract_page(
     )
 
 
+def _keep_written_text(root: lxml.html.HtmlElement) -> None:
+    """Put the text inline scripts write in their place, as a browser shows it (来源：<script>…</script>)."""
+    for script in root.iter("script"):
+        written = None if script.get("src") else cms.written_text(script.text or "")
+        if written:
+            script.tail = f" {written} {script.tail or ''}"
+
+
 def element_text(element: lxml.html.HtmlElement) -> str:
     """Visible text with line breaks at block elements, normalised line by line."""
     return normalise_block(_raw_text(element))
 
 
-def _raw_text(element: lxml.html.HtmlElement, source_breaks: bool = True) -> str:
-    """Text with a line break at each block element and, if `source_breaks`, at each newline of the source."""
+def _raw_text(element: lxml.html.HtmlElement, source_breaks: bool = True, inline_gaps: bool = False) -> str:
+    """Text with a line break at each block element and, if `source_breaks`, at each newline of the source.
+
+    `inline_gaps` puts a space before an inline element that opens with a label, so that
+    ``<span>来源：某局</span><span>发布日期：…</span>`` still shows where one field ends (and
+    ``<span>2021</span>-<span>03</span>`` stays one date).
+    """
     parts: list[str] = []
     source = (lambda text: text) if source_breaks else (lambda text: text.replace("\n", " "))
     walker = etree.iterwalk(element, events=("start", "end", "comment", "pi"))
@@ -190,7 +209,10 @@ def _raw_text(element: lxml.html.HtmlElement, source_breaks: bool = True) -> str
             if tag in _SKIP:
                 walker.skip_subtree()
                 continue
-            parts.append("\n" if tag in _BLOCK else " " if tag in _CELL else "")
+            if tag in _BLOCK or tag in _CELL:
+                parts.append("\n" if tag in _BLOCK else " ")
+            elif inline_gaps and _LABEL_MARK.match(node.text_content()):
+                parts.append(" ")
             parts.append(source(node.text or ""))
             continue
         if tag in _BLOCK:
@@ -220,7 +242,7 @@ def extract_title(root: lxml.html.HtmlElement, meta: dict[str, str]) -> str:
         # some CMSs put the heading's markup in the meta: <font color=red>…</font>
         return normalise(re.sub(r"<[^>]*>", "", from_meta))
     title_tag = normalise(" ".join(node.text_content() for node in root.iter("title")))
-    heading = _article_heading(root, title_tag)
+    heading = _article_heading(root, title_tag) or _heading_over_header(root)
     if heading:
         return heading
     segments = [part for part in _TITLE_SPLIT.split(title_tag) if part]
@@ -247,16 +269,33 @@ def _article_heading(root: lxml.html.HtmlElement, title_tag: str) -> str:
     return ""
 
 
+def _heading_over_header(root: lxml.html.HtmlElement) -> str:
+    """A heading of any level whose next element is the article's header line (发布时间：… 来源：…).
+
+    ``<title>新闻动态--中国地理学会官网</title>`` names only the column; the article's own title is
+    the ``<h5>`` the date and source stand under.
+    """
+    for node in root.iter("h1", "h2", "h3", "h4", "h5", "h6"):
+        text = normalise(node.text_content())
+        following = node.getnext()
+        if not 4 <= len(text) <= 200 or following is None or node.xpath("ancestor::a|ancestor::nav"):
+            continue
+        header = normalise(following.text_content())[:160]
+        if _LABEL_MARK.search(header) and any(match.has_year for match in find_dates(header)):
+            return text
+    return ""
+
+
 def extract_fields(root: lxml.html.HtmlElement) -> tuple[dict[str, str], dict[str, str]]:
     """Index-table and article-header fields, and where each came from ("index" or "header")."""
     fields: dict[str, str] = {}
     origin: dict[str, str] = {}
 
-    def keep(label: str, value: str, node: lxml.html.HtmlElement) -> None:
+    def keep(label: str, value: str, node: lxml.html.HtmlElement, origin_name: str | None = None) -> None:
         value = value.strip(" ：:|【】[]")
         if value and label not in fields and label not in _COUNTER_LABELS and not _LABEL_MARK.search(value):
             fields[label] = value[:200]
-            origin[label] = "index" if node.xpath("ancestor-or-self::td|ancestor-or-self::th") else "header"
+            origin[label] = origin_name or ("index" if node.xpath("ancestor-or-self::td|ancestor-or-self::th") else "header")
 
     for table in root.iter("table"):
         for label, value, node in _column_pairs(table):
@@ -276,7 +315,8 @@ def extract_fields(root: lxml.html.HtmlElement) -> tuple[dict[str, str], dict[st
             keep(label, value, node)
         date = _LEADING_DATE.match(line)
         if date and len(line) <= 160 and _LABEL_MARK.search(line):
-            keep("发布时间", date.group(1), node)
+            # unlabelled: a header's date, or a signature line in the body (2005年8月25日（来源：…）)
+            keep("发布时间", date.group(1), node, "line")
     return fields, origin
 
 
@@ -291,7 +331,9 @@ def _column_pairs(table: lxml.html.HtmlElement):
     Only one row of values: under a row of labels, several rows are a catalogue of other
     documents (索引号 | 信息名称 | 发布日期 …), none of them this page's.
     """
-    rows = [[cell for cell in row if cell.tag in _CELL] for row in table.xpath("./tr|./thead/tr|./tbody/tr")]
+    # the table's own rows, wherever templates nest them (<tbody><thead><tr> is real markup)
+    own_rows = [row for row in table.iter("tr") if next(row.iterancestors("table"), None) is table]
+    rows = [[cell for cell in row if cell.tag in _CELL] for row in own_rows]
     for index, header in enumerate(rows[:-1]):
         labels = [_cell_label(cell) for cell in header]
         values = rows[index + 1]
@@ -348,7 +390,7 @@ def _header_lines(body: lxml.html.HtmlElement):
         content = node.text_content()
         if len(_SPACES.sub("", content)) > 300 or not _LABEL_MARK.search(_SPACES.sub(" ", content)):
             continue
-        for raw in _raw_text(node, source_breaks=False).split("\n"):
+        for raw in _raw_text(node, source_breaks=False, inline_gaps=True).split("\n"):
             line = _SPACES.sub(" ", raw).strip()
             if line and line not in seen and _LABEL_MARK.search(line):
                 seen.add(line)
@@ -393,17 +435,15 @@ def published_date(
     `entry_dates` are the dates of a list page's entries: on a list, an unlabelled date the
     page's text shows is an entry's, never the list's own.
     """
-    value = parse_date(_GLUED_TIME.sub(r"\1 \2", _meta_value(meta, PUBDATE_META))) or structured
-    if value:
-        return value, "meta"
-    # the index table is filled in by the publisher; a header line is the template's
-    for wanted in ("index", "header"):
-        for label in PUBLISHED_FIELDS:
-            value = parse_date(fields.get(label, "")) if origin.get(label) == wanted else None
-            if value:
-                return value, wanted
-    if under_title and under_title not in entry_dates:
-        return under_title, "header"
+    stamped = parse_date(_GLUED_TIME.sub(r"\1 \2", _meta_value(meta, PUBDATE_META))) or structured
+    if stamped:
+        # CMSs restamp PubDate whenever they regenerate a page (UCAP writes 页面生成时间 beside it), so a
+        # later stamp is the page's rebuild and an earlier date the page labels as its own, its publication
+        shown, shown_source = _shown_date(fields, origin, under_title, entry_dates, ("index", "header"))
+        return (shown, shown_source) if shown and shown < stamped else (stamped, "meta")
+    shown, shown_source = _shown_date(fields, origin, under_title, entry_dates, ("index", "header", "line"))
+    if shown:
+        return shown, shown_source
     if list_date:
         return list_date, "list"
     for label in SIGNED_FIELDS:
@@ -412,6 +452,28 @@ def published_date(
             return value, "signature"
     value = signature_date(text)
     return (value, "signature") if value and value not in entry_dates else (None, None)
+
+
+def _shown_date(
+    fields: dict[str, str],
+    origin: dict[str, str],
+    under_title: dt.date | None,
+    entry_dates: set[dt.date] | frozenset[dt.date],
+    origins: tuple[str, ...],
+) -> tuple[dt.date | None, str | None]:
+    """The published date the page shows a reader: in its index table, on a header line, or under its title.
+
+    `origins` in order of trust: the index table is filled in by the publisher, a labelled header
+    line is the template's, a date that only opens a line ("line") may be a signature in the body.
+    """
+    for wanted in origins:
+        for label in PUBLISHED_FIELDS:
+            value = parse_date(fields.get(label, "")) if origin.get(label) == wanted else None
+            if value:
+                return value, "index" if wanted == "index" else "header"
+    if under_title and under_title not in entry_dates:
+        return under_title, "header"
+    return None, None
 
 
 def _linked_data_date(root: lxml.html.HtmlElement) -> dt.date | None:
@@ -448,10 +510,17 @@ def heading_date(root: lxml.html.HtmlElement, title: str) -> dt.date | None:
 
 
 def _line_after(container: lxml.html.HtmlElement, title: str) -> str | None:
+    """The line after the title's, the title possibly broken over lines (``举行 <br>现场发布…``)."""
     lines = [line for line in normalise_block(_raw_text(container, source_breaks=False)).split("\n") if line]
-    if title not in lines or lines.index(title) + 1 >= len(lines):
-        return None
-    return lines[lines.index(title) + 1]
+    for start in range(len(lines)):
+        joined = ""
+        for end in range(start, len(lines)):
+            joined = normalise(f"{joined} {lines[end]}")
+            if joined == title:
+                return lines[end + 1] if end + 1 < len(lines) else None
+            if not title.startswith(joined):
+                break
+    return None
 
 
 def _links_elsewhere(container: lxml.html.HtmlElement, line: str) -> bool:

@@ -14,10 +14,6 @@ from crawler.extract import extract_page, normalise, publisher
 REAL = Path(__file__).parent / "fixtures" / "real"
 LABELS = yaml.safe_load((REAL / "labels.yaml").read_text(encoding="utf-8"))
 URL = "http://www.example.gov.cn/art/a.html"
-# misses still open, so the bench figure and these tests agree; strict: a fix must remove them
-KNOWN_MISSES = {
-    "gne/gsc.html": "the heading is an <h5> the <title> does not repeat",
-}
 
 
 def page(body: str, head: str = "<title>一篇公告_示例县人民政府</title>"):
@@ -29,9 +25,9 @@ FIELDS = ("title", "published", "publisher")
 
 
 def _known_miss(name: str) -> str | None:
-    """Why the page is expected to fail today: listed here, or its labels' known_wrong fields."""
+    """Why the page is expected to fail today: its labels' known_wrong fields (strict, so a fix must drop them)."""
     wrong = LABELS[name].get("known_wrong")
-    return KNOWN_MISSES.get(name) or (f"fazhi reads {', '.join(wrong)} wrong" if wrong else None)
+    return f"fazhi reads {', '.join(wrong)} wrong" if wrong else None
 
 
 def _case(name: str):
@@ -120,3 +116,63 @@ def test_titles_lose_meta_markup_and_keep_dashes_between_numbers():
     assert marked.title == "关于开展检查的通知"
     numbered = extract_page("<title>1-10月全县固定资产投资结构趋稳 - 示例县人民政府</title>".encode(), URL)
     assert numbered.title == "1-10月全县固定资产投资结构趋稳"
+
+
+def _real(name: str):
+    return extract_page((REAL / name).read_bytes(), URL)
+
+
+def test_a_source_a_script_writes_is_read_when_the_page_holds_the_literal():
+    # 来源：<script>var csource = "深圳特区报"; … if(csource){document.write(csource);} else …</script>
+    assert publisher(_real("seo_copies/news_script_source_lytwtl_sz_01.html").fields) == "深圳特区报"
+    written = page('<div>来源：<script>document.write("县文化馆")</script> 发布时间：2021-03-02</div>')
+    assert publisher(written.fields) == "县文化馆"
+    # a value the script computes, or an empty one, is not in the page: no 来源
+    computed = page("<div>来源：<script>var s = el.getAttribute('data-s'); s = s + '局'; document.write(s)</script></div>")
+    empty = page('<div>来源：<script>var s = ""; if (s) {document.write(s);} else {document.write("县政府");}</script></div>')
+    assert (publisher(computed.fields), publisher(empty.fields)) == (None, None)
+
+
+def test_an_index_header_row_nested_in_tbody_gives_its_value_row():
+    # <tbody><thead><tr>索取号|发布时间|发布机构|文件编号|备注</tr></thead><tr>…|(empty)|上海市卫生健康委员会|…</tr>
+    extracted = _real("seo_copies/notice_index_header_row_lgcwsjkw_sh_01.html")
+    assert (extracted.fields["发布机构"], extracted.fields["文件编号"]) == ("上海市卫生健康委员会", "沪卫基层〔2024〕5号")
+    assert "发布时间" not in extracted.fields
+
+
+def test_fields_in_adjacent_inline_elements_end_where_their_element_does():
+    # <span>来源：广州市南沙区统计局</span><span>发布日期：2024-06-05 </span>, no space between them
+    extracted = page("<p><span>来源：县统计局</span><span>发布日期：2024-06-05</span></p>")
+    assert (extracted.fields["来源"], extracted.published_on) == ("县统计局", dt.date(2024, 6, 5))
+    # elements inside one value do not split it
+    split = page("<p>发布时间：<span>2021</span>-<span>03</span>-<span>02</span> 来源：<a>县<b>司法局</b></a></p>")
+    assert (split.fields["来源"], split.published_on) == ("县司法局", dt.date(2021, 3, 2))
+
+
+def test_a_value_ends_at_download_and_favourite_buttons_and_at_the_templates_own_labels():
+    assert page("<div>发布日期：2024-06-13　来源：教育部　<a href='#'>下载</a>　<span>收藏</span></div>").fields["来源"] == "教育部"
+    # 文章类型：原创 stands beside the 来源 on NFRA pages; a label fazhi does not list ends the value too
+    assert page("<div><span>来源：县审计局</span>\n<span>稿件类型：原创</span></div>").fields["来源"] == "县审计局"
+
+
+def test_a_quoted_label_in_a_footer_notice_is_not_a_field():
+    # 转载时必须注明：“文章来源：国家金融监督管理总局网站”。 — the copyright notice, not this page's 来源
+    extracted = _real("saved/penalty_table_nfra_01.html")
+    assert "文章来源" not in extracted.fields
+    assert publisher(extracted.fields) == "保险和非银机构检查局"
+
+
+def test_the_responsible_department_of_an_index_table_is_the_publisher():
+    # 万载县 (Jiangxi 站群) index: <dd class="ReleaseMechanism"><label>责任部门：</label><div>万载县统计局</div></dd>
+    assert publisher(_real("saved/stat_bulletin_wanzai_02.html").fields) == "万载县统计局"
+
+
+def test_a_heading_of_any_level_over_the_header_line_is_the_title():
+    # gsc: <title>新闻动态--中国地理学会官网</title> … <h5>2019年中国人文地理学术年会…</h5><div>发布时间：… 来源：…</div>
+    assert _real("gne/gsc.html").title == "2019年中国人文地理学术年会在重庆•西南大学成功举行！"
+    over = extract_page("<title>新闻动态_示例县</title><h3>工作动态</h3><h5>县里召开防汛工作会议</h5>"
+                        "<div>发布时间：2021-03-02 来源：县应急局</div>".encode(), URL)
+    assert over.title == "县里召开防汛工作会议"
+    # a sidebar heading over a list of links is not the article's title
+    sidebar = extract_page("<title>新闻动态_示例县</title><h5>热点新闻排行</h5><ul><li><a href='/a'>一篇</a></li></ul>".encode(), URL)
+    assert sidebar.title == "新闻动态"

@@ -97,3 +97,40 @@ def test_meta_names_real_cms_emit(head, published):
     html = replacing_signature(penalty_without_its_dates(), "").replace("<head>", f"<head>{head}", 1)
     extracted = read(html)
     assert extracted.published_on == published
+
+
+def test_a_regenerated_pages_pubdate_stamp_loses_to_the_date_it_shows():
+    # UCAP pages (sc.gov.cn copies): PubDate = 页面生成时间, restamped when the site rebuilt the page
+    # years later; the header shows the date the article went out
+    zysc = read(real("seo_copies/news_zysc_01.html"))
+    assert "页面生成时间2022-10-14" in zysc.meta["others"]
+    assert (zysc.published_on, zysc.published_source) == (dt.date(2020, 9, 15), "header")
+    # a labelled 发布时间：2009-09-30 under a PubDate of 2023-05-12 (mhmiit, a migrated archive page)
+    mhmiit = read(real("seo_copies/news_mhmiit_01.html"))
+    assert (mhmiit.published_on, mhmiit.published_source) == (dt.date(2009, 9, 30), "header")
+
+
+def test_a_pubdate_stamp_stands_when_the_page_shows_the_same_date_or_a_later_one():
+    agreeing = read('<html><head><meta name="PubDate" content="2021-04-09 10:00"></head><body><h1>一篇公告标题</h1>'
+                    "<div>发布时间：2021-04-09</div></body></html>")
+    assert (agreeing.published_on, agreeing.published_source) == (dt.date(2021, 4, 9), "meta")
+    # a later date elsewhere on the page (a sidebar's newest entry) is no reason to doubt the stamp
+    later = read('<html><head><meta name="PubDate" content="2021-04-09 10:00"></head><body><h1>一篇公告标题</h1>'
+                 "<div>时间：2021-05-20</div></body></html>")
+    assert (later.published_on, later.published_source) == (dt.date(2021, 4, 9), "meta")
+
+
+def test_a_title_broken_over_two_lines_still_has_its_date_under_it():
+    # lysc: <h2>…在成都举行 <br>现场发布…</h2><ul><li>2024年12月07日 08时01分</li><li>来源: 四川日报</li></ul>
+    lysc = real("seo_copies/news_lysc_01.html")
+    without_stamp = re.sub(r'<meta name="PubDate"[^>]*>', "", lysc)
+    assert without_stamp != lysc
+    assert (read(without_stamp).published_on, read(without_stamp).published_source) == (dt.date(2024, 12, 7), "header")
+
+
+def test_an_unlabelled_date_opening_a_body_line_does_not_overturn_the_stamp():
+    # a notice reprinted with its signature and source at the end: 2005年8月25日（来源：上海证券报）
+    signed = read('<html><head><meta name="PubDate" content="2005-08-26 05:39"></head><body><h1>一篇提示性公告</h1>'
+                  "<div class='content'><p>本公司董事会及全体董事保证本公告内容的真实、准确和完整。</p>"
+                  "<p>2005年8月25日（来源：上海证券报）</p></div></body></html>")
+    assert (signed.published_on, signed.published_source) == (dt.date(2005, 8, 26), "meta")
