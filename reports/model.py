@@ -26,6 +26,8 @@ from storage.db import checked_runs, previous_complete_run, run_fetch_errors, ru
 from storage.models import Finding, Run
 from storage.statuses import GAPS, INCOMPLETE, LABELS, SEVERITY, STATUSES, WORST_FIRST, worst
 
+BEIJING_TIME = dt.timezone(dt.timedelta(hours=8))
+
 ROLE_LABELS = {"county": "县政府", "department": "县直部门", "township": "乡镇（街道）", "enforcement": "行政执法单位"}
 TREND_RUNS = 30
 # failed URLs listed in the incomplete-night notice; the count gives the rest
@@ -51,6 +53,17 @@ def _date(value: Any) -> dt.date | None:
         return None
 
 
+def _beijing_date(value: Any) -> dt.date | None:
+    """The Beijing date of an ISO time from findings (findings before verified_at was kept have none)."""
+    try:
+        moment = dt.datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=moment.tzinfo or dt.timezone.utc).astimezone(BEIJING_TIME).date()
+
+
 @dataclass(frozen=True)
 class EvidenceView:
     url: str
@@ -58,6 +71,7 @@ class EvidenceView:
     published: dt.date | None
     note: str
     sha256: str | None = None
+    verified_on: dt.date | None = None  # the Beijing date the site last confirmed it (最后核实)
 
     @property
     def link(self) -> str | None:
@@ -71,6 +85,7 @@ class EvidenceView:
             published=_date(raw.get("published")),
             note=str(raw.get("note") or ""),
             sha256=raw.get("sha256") or None,
+            verified_on=_beijing_date(raw.get("verified_at")),
         )
 
 

@@ -108,3 +108,15 @@ def crawled_among(session: Session, run_id: int, urls: set[str]) -> set[str]:
         return set()
     query = select(Document.url).where(Document.run_id == run_id, Document.url.in_(sorted(urls)))
     return set(session.scalars(query))
+
+
+def open_fix_urls(session: Session) -> list[str]:
+    """Where units said a finding is fixed (已整改) and no reviewer has decided since (the
+    report's rule for a standing answer, reports.verdicts.review_of): the addresses the
+    next night must fetch, newest answer first."""
+    latest: dict[tuple[str, str, str], Verdict] = {}
+    for verdict in all_verdicts(session):  # oldest first: a later verdict replaces an earlier one
+        latest[(verdict.indicator, verdict.check, verdict.unit)] = verdict
+    answers = [verdict for verdict in latest.values() if verdict.action == "fixed" and verdict.fix_url]
+    answers.sort(key=lambda verdict: (verdict.created_at, verdict.id), reverse=True)
+    return list(dict.fromkeys(verdict.fix_url for verdict in answers))

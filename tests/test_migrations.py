@@ -19,6 +19,8 @@ from storage.db import MIGRATIONS, StoreError, open_engine, run_documents, sessi
 from storage.models import Base, Document, Run
 
 BODY_SHA = "ab" * 32
+# the newest revision; the lead re-chains revisions from several branches at merge
+HEAD = "0006_verified_at"
 
 
 def pre_alembic_store(url: str) -> None:
@@ -50,6 +52,7 @@ def assert_night_kept(url: str) -> None:
         assert (run.status, run.completeness, run.incomplete_reason) == ("checked", None, None)
         assert (document.title, document.fields, document.sha256) == ("关于开展法治宣传的通知", {"发布机构": "县司法局"}, BODY_SHA)
         assert document.extractor_version is None  # read by an extractor older than versions: re-read next crawl
+        assert document.verified_at == document.fetched_at  # fetched by its own run, the only kind before schedules
         session.add(Document(run_id=1, url="http://gov.test/" + "b" * 2500, kind="attachment", http_status=200,
                              extension="documentarchive", etag='"' + "e" * 998 + '"', extractor_version=1))
         session.commit()
@@ -62,7 +65,7 @@ def test_a_pre_alembic_sqlite_store_is_upgraded_and_keeps_its_rows(tmp_path):
 
     assert_night_kept(url)
     with create_engine(url).connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0004_review"
+        assert MigrationContext.configure(connection).get_current_revision() == HEAD
         assert "extractor_version" in {column["name"] for column in inspect(connection).get_columns("documents")}
 
 
@@ -70,7 +73,7 @@ def test_a_new_store_is_made_at_the_newest_revision(tmp_path):
     url = f"sqlite:///{tmp_path / 'new.db'}"
     open_engine(url).dispose()
     with create_engine(url).connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0004_review"
+        assert MigrationContext.configure(connection).get_current_revision() == HEAD
         assert set(inspect(connection).get_table_names()) >= {"runs", "documents", "fetch_errors", "findings", "snapshots"}
 
 
@@ -140,4 +143,4 @@ def test_a_store_before_the_review_loop_gains_users_and_verdicts_that_outlive_it
         assert [v.reason for v in all_verdicts(session)] == ["已在政务公开专栏发布"]
         assert find_user(session, "张审核").role == "reviewer"
     with create_engine(url).connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == "0004_review"
+        assert MigrationContext.configure(connection).get_current_revision() == HEAD

@@ -5,6 +5,11 @@ turns each HTML page and attachment into a DocumentItem, and every failed fetch
 into a FetchErrorItem — including a 200 answer that is not the page (an empty,
 cut-short, maintenance, login or challenge page: crawler.soft_errors). Documents unchanged since the previous run (304, or the
 same bytes) become ReusedItems and their links come from the link cache.
+
+After the first night it requests only what crawler.schedule plans (fixes first) and
+copies the rest of the previous run forward before any request. A carried document
+that a page re-read tonight no longer links to, and no page read tonight does, is
+requested before the crawl ends: a withdrawn item must not stay present until its turn.
 """
 
 from __future__ import annotations
@@ -14,13 +19,15 @@ import hashlib
 import json
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Response
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DontCloseSpider,
     DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadFailedError,
@@ -38,11 +45,22 @@ from twisted.web._newclient import ResponseFailed
 from crawler.attachments import sniff
 from crawler.cms import is_pager_text, pager_family
 from crawler.extract import EXTRACTOR_VERSION, Link, extract_page
-from crawler.frontier import PagerFamilies
+from crawler.frontier import KNOWN_LIST_FIRST_PAGES, PagerFamilies
 from crawler.items import DocumentItem, FetchErrorItem, ReusedItem
 from crawler.middlewares import OFFSITE, PRIVATE, REPEATED
+from crawler.schedule import FIX, RECENT_RUNS, START, Plan, link_depths, night_of, plan_night
+from crawler.seeds import wanted_urls
 from crawler.soft_errors import soft_error
-from crawler.store import PageLinks, Previous, create_tables, previous_documents
+from crawler.store import (
+    PageLinks,
+    Previous,
+    carried_urls,
+    carry_forward,
+    changed_lately,
+    create_tables,
+    previous_documents,
+    previous_run,
+)
 from crawler.urls import (
     Scope,
     VolatileParams,
@@ -61,6 +79,8 @@ _ATTACHMENT_TYPES = re.compile(r"pdf|msword|officedocument|ms-excel|ms-works|wps
 _GENERIC_LINK_TEXT = re.compile(r"^(?:附件\d*[:：]?|点击)?(?:下载|查看|附件|打开|详情|原文)?(?:附件)?$")
 _ATTACHMENT_PREFIX = re.compile(r"^(?:附件\s*\d*\s*[:：.、]?\s*)")
 _FILENAME = re.compile(r"filename\*?=(?:UTF-8'')?[\"']?([^\"';]+)", re.I)
+# 已整改 addresses go before everything else a night requests
+FIX_PRIORITY = 1
 
 
 class PortalSpider(scrapy.Spider):
@@ -77,9 +97,30 @@ class PortalSpider(scrapy.Spider):
         spider.engine = open_engine(settings["FAZHI_DB_URL"])
         create_tables(spider.engine)
         spider.session = Session(spider.engine)
-        spider.previous = previous_documents(spider.session, settings.getint("FAZHI_RUN_ID"))
+        spider.run_id = settings.getint("FAZHI_RUN_ID")
+        last = previous_run(spider.session, spider.run_id)
+        spider.previous = previous_documents(spider.session, last)
+        # here, before the pipeline opens: it must tell the carried rows from the fetched ones
+        night = dt.date.fromisoformat(settings["FAZHI_NIGHT"]) if settings.get("FAZHI_NIGHT") else night_of(_now())
+        spider.plan = spider._plan(last, night) if last is not None else None
         spider.session.rollback()  # no read transaction left open: it would keep the WAL from checkpointing
+        crawler.signals.connect(spider._recheck_when_idle, signal=signals.spider_idle)
         return spider
+
+    def _plan(self, last: int, night: dt.date) -> Plan:
+        """Tonight's requests; the previous run's other rows are copied into this run at once."""
+        crawl = self.config.crawl
+        plan = plan_night(
+            self.previous, night=night, reverify_days=crawl.reverify_days, start_urls=crawl.start_urls,
+            wanted=wanted_urls(self.session, self.run_id, self.scope),
+            changed=changed_lately(self.session, self.run_id, RECENT_RUNS),
+            extractor_version=EXTRACTOR_VERSION, allowed=self._allowed,
+        )
+        carry_forward(self.session, last, self.run_id, plan.carried | plan.pager_pages)
+        return plan
+
+    def _allowed(self, url: str) -> bool:
+        return self.scope.in_scope(url) and not is_skipped(url) and not is_trap(url)
 
     @property
     def seen(self) -> set[str]:
@@ -95,10 +136,40 @@ class PortalSpider(scrapy.Spider):
         if not self._state():  # no saved state: a fresh crawl, or a resume after a hard kill
             for request in self._resume_from_store():
                 yield request
-        for url in self.config.crawl.start_urls:
+            if self.plan is not None:
+                self._take_as_known(self.plan.carried)
+        for request in self._planned():
+            yield request
+
+    def _planned(self) -> Iterator[scrapy.Request]:
+        if self.plan is None:
+            requests = (self._follow_one(Link(url, ""), parent=None, published=None) for url in self.config.crawl.start_urls)
+        else:
+            requests = (self._known_request(url, reason) for url, reason in self.plan.requests.items())
+        yield from (request for request in requests if request is not None)
+
+    def _known_request(self, url: str, reason: str) -> scrapy.Request | None:
+        """A request for a URL the plan names, made as the link that found it made it (parent, text, depth)."""
+        known = self.previous.get(url)
+        if known is None or reason == START:
             request = self._follow_one(Link(url, ""), parent=None, published=None)
-            if request is not None:
-                yield request
+            depth = 0
+        else:
+            published = known.published_on if known.published_source == "parent" else None
+            request = self._follow_one(Link(url, known.link_text or "", known.list_date), known.parent_url, published, known.kind)
+            depth = self.plan.depths.get(url, 0)
+        if request is not None:
+            request.meta["depth"] = depth
+            request.priority = FIX_PRIORITY if reason == FIX else -depth * self.settings.getint("DEPTH_PRIORITY")
+        return request
+
+    def _take_as_known(self, urls: set[str]) -> None:
+        """Carried documents: no link to them is followed, and they count against the crawl's limits."""
+        state = self._state()
+        self.seen.update(urls)
+        state["scheduled"] = state.get("scheduled", 0) + len(urls)
+        for url in urls:
+            self._within_caps(url, state)
 
     def _resume_from_store(self) -> Iterator[scrapy.Request]:
         """What is left to crawl of this run, rebuilt from the documents already stored.
@@ -106,33 +177,71 @@ class PortalSpider(scrapy.Spider):
         After a hard kill Scrapy's queue is gone (runner discards it) and pages fetched
         but not yet committed are lost: every stored URL counts as seen and the stored
         pages' links are followed again, at the depth the page had, so the crawl reaches
-        what an uninterrupted one would and fetches no stored document twice."""
-        run_id = self.settings.getint("FAZHI_RUN_ID")
+        what an uninterrupted one would and fetches no stored document twice. Rows
+        carried forward were not fetched: the plan names them again (PortalSpider.start)."""
+        run_id = self.run_id
         documents = self.session.execute(
-            select(Document.url, Document.kind, Document.sha256, Document.parent_url, Document.published_on, PageLinks.links)
+            select(Document.url, Document.kind, Document.http_status, Document.sha256, Document.parent_url,
+                   Document.published_on, PageLinks.links)
             .outerjoin(PageLinks, (PageLinks.url == Document.url) & (PageLinks.sha256 == Document.sha256))
             .where(Document.run_id == run_id)
         ).all()
         failed = self.session.scalars(select(FetchError.url).where(FetchError.run_id == run_id)).all()
+        carried = carried_urls(self.session, run_id) if self.plan is not None else set()
         self.session.rollback()
+        fetched = [document for document in documents if document.url not in carried]
         seen = self.seen
-        seen.update(document.url for document in documents)
+        seen.update(document.url for document in fetched)
         seen.update(failed)
         self._state()["scheduled"] = len(seen)
-        depths = _depths({document.url: document.parent_url for document in documents})
+        if self.plan is not None:  # carried rows already replaced by a fetch are not requested again
+            self._state()["rechecked"] = {document.url for document in fetched} & (self.plan.carried | self.plan.pager_pages)
+        depths = link_depths({document.url: document.parent_url for document in documents})
         limit, priority = self.settings.getint("DEPTH_LIMIT"), self.settings.getint("DEPTH_PRIORITY")
-        for document in documents:
+        for document in fetched:
             depth = depths[document.url] + 1
+            previous = self.previous.get(document.url)
+            if document.http_status in (404, 410):
+                self._note_dropped(previous, None)
             if document.kind != "page" or document.sha256 is None or (limit and depth > limit):
                 continue
             if document.links is not None:
                 links = json.loads(zlib.decompress(document.links))
             else:
                 links = self._links_from_snapshot(document.url, document.sha256)
+            if previous is not None and previous.sha256 != document.sha256:
+                self._note_dropped(previous, links)
             for request in self._follow(links, document.url, document.published_on):
                 request.meta["depth"] = depth
                 request.priority = -depth * priority  # as DepthMiddleware would have queued it
                 yield request
+
+    def _note_dropped(self, previous: Previous | None, links: list[list] | None) -> None:
+        """The links a page re-read tonight had last time and has no more (all of them when it is gone)."""
+        if self.plan is None or previous is None or previous.links is None:
+            return
+        kept = {row[0] for row in links or ()}
+        self._state().setdefault("dropped", set()).update(row[0] for row in previous.outgoing() if row[0] not in kept)
+
+    def _recheck_when_idle(self) -> None:
+        """Before the crawl ends: request the carried documents re-read pages dropped and no page read tonight links to."""
+        if self.plan is None:
+            return
+        state = self._state()
+        rechecked = state.setdefault("rechecked", set())
+        unlinked = state.get("dropped", set()) - state.get("linked", set()) - rechecked
+        requests = []
+        for url in sorted(unlinked & (self.plan.carried | self.plan.pager_pages)):
+            rechecked.add(url)
+            self.seen.discard(url)
+            request = self._known_request(url, "recheck")
+            if request is not None:
+                requests.append(request)
+        if not requests:
+            return
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
 
     def closed(self, reason):
         self.session.close()
@@ -147,6 +256,7 @@ class PortalSpider(scrapy.Spider):
             yield from self._unchanged(response, url, previous)
             return
         if response.status in (404, 410) or response.status == 304:
+            self._note_dropped(previous, None)
             yield self._absent(response, url)
             return
         digest = hashlib.sha256(response.body).hexdigest()
@@ -168,7 +278,7 @@ class PortalSpider(scrapy.Spider):
             linked = canonical_url(response.meta.get("redirect_urls", [response.url])[0])
             yield FetchErrorItem(url=linked, reason=reason, http_status=response.status)
             return
-        yield from self._page(response, url, digest, page)
+        yield from self._page(response, url, digest, page, previous)
 
     def _unchanged(self, response, url: str, previous: Previous) -> Iterator:
         """Copy what the same extractor made of these bytes last time; re-read them if the extractor changed."""
@@ -201,9 +311,11 @@ class PortalSpider(scrapy.Spider):
         self.session.rollback()  # no read transaction left open: it would keep the WAL from checkpointing
         return snapshot
 
-    def _page(self, response, url: str, digest: str, page) -> Iterator:
+    def _page(self, response, url: str, digest: str, page, previous: Previous | None = None) -> Iterator:
         meta = response.meta
         links = _link_rows(page)
+        if previous is not None and previous.sha256 != digest:
+            self._note_dropped(previous, links)
         yield DocumentItem(
             **self._common(response, url, "page"),
             title=page.title or meta.get("link_text") or "",
@@ -308,8 +420,11 @@ class PortalSpider(scrapy.Spider):
 
     def _follow(self, links: Iterable[list], parent: str, published: dt.date | None, text: str = "") -> Iterator[scrapy.Request]:
         """Requests for a page's new links; its list pages only as far as the list keeps showing new items."""
-        seen, families = self.seen, self._frontier("families", PagerFamilies)
+        seen, families = self.seen, self._frontier("families", self._pager_families)
         self._frontier("volatile", VolatileParams).observe(parent, text)
+        if self.plan is not None:
+            links = list(links)
+            self._state().setdefault("linked", set()).update(row[0] for row in links)
         new_items, announced = 0, set()
         for target, link_text, list_date in links:
             page = pager_family(target) if is_pager_text(link_text) else None
@@ -335,18 +450,23 @@ class PortalSpider(scrapy.Spider):
                 families.spent(key)
                 yield request
 
-    def _frontier(self, name: str, kind: type):
+    def _frontier(self, name: str, kind: Callable):
         # kept in the JOBDIR state with `seen`, so a resumed crawl keeps what it learnt of the site
         state = self._state()
         if name not in state:
             state[name] = kind()
         return state[name]
 
+    def _pager_families(self) -> PagerFamilies:
+        if self.plan is None:
+            return PagerFamilies()
+        return PagerFamilies(first_pages=KNOWN_LIST_FIRST_PAGES, read_end=False)
+
     def stable_url(self, url: str) -> str:
         """The canonical URL without the parameters found to change on every visit."""
         return canonical_url(self._frontier("volatile", VolatileParams).strip(url))
 
-    def _follow_one(self, link: Link, parent: str | None, published: dt.date | None) -> scrapy.Request | None:
+    def _follow_one(self, link: Link, parent: str | None, published: dt.date | None, kind: str | None = None) -> scrapy.Request | None:
         try:
             url = self.stable_url(link.url)
         except ValueError:
@@ -360,7 +480,7 @@ class PortalSpider(scrapy.Spider):
             return None
         self.seen.add(url)
         state["scheduled"] = state.get("scheduled", 0) + 1
-        kind = "attachment" if is_attachment_url(url) else "page"
+        kind = kind or ("attachment" if is_attachment_url(url) else "page")
         meta = {"kind": kind, "parent_url": parent, "link_text": link.text or None, "list_date": link.list_date,
                 "parent_published": published}
         if kind == "attachment":
@@ -414,21 +534,6 @@ class PortalSpider(scrapy.Spider):
             return
         reason, status = _failure_reason(failure)
         yield FetchErrorItem(url=url, reason=reason, http_status=status)
-
-
-def _depths(parents: dict[str, str | None]) -> dict[str, int]:
-    """Link depth of each stored URL, counted along the pages that first linked to it."""
-    depths: dict[str, int] = {}
-    for url in parents:
-        chain, current = [], url
-        while current in parents and current not in depths and current not in chain:
-            chain.append(current)
-            current = parents[current]
-        depth = depths.get(current, -1)  # a start page, or a parent the store lacks, begins at 0
-        for linked in reversed(chain):
-            depth += 1
-            depths[linked] = depth
-    return depths
 
 
 def _failure_reason(failure) -> tuple[str, int | None]:
