@@ -5,9 +5,10 @@ A night on which the portal was down, half-answered or empty must not read as
 `unknown`, it is not compared with other nights, and `fazhi run` exits with 3.
 
 A night requests only part of the portal and carries the rest forward (crawler.schedule).
-Carried documents count as read, except those under a page that failed tonight: a list
-that could not be opened may have gained or lost items. Fetch errors are weighed against
-the requests sent tonight, not against the carried rows.
+Carried documents count as read, except those found through a page that failed tonight
+(as a full crawl would not have reached them): a list that could not be opened may have
+gained or lost items. Fetch errors are weighed against the requests sent tonight, not
+against the carried rows.
 """
 
 from __future__ import annotations
@@ -61,37 +62,39 @@ class Carried:
     """The part of a run carried forward from earlier nights without a request."""
 
     documents: int = 0
-    # of them, the documents under a page (their list, its list …) that failed tonight
+    # documents found through a page (their list, its list …) that failed tonight: a full crawl
+    # would not have reached them, and their list may have gained or lost items
     behind_failures: int = 0
 
 
 def carried_part(run: Run, documents: Sequence, errors: Sequence) -> Carried:
     """Documents verified before the run began were carried forward, not fetched by it."""
     started = run.started_at
-    carried = {doc.url for doc in documents if started and doc.verified_at and doc.verified_at < started}
+    carried = sum(1 for doc in documents if started and doc.verified_at and doc.verified_at < started)
     if not carried:
         return Carried()
     failed = {canonical_url(error.url) for error in errors}
     parents = {doc.url: doc.parent_url for doc in documents}
     verdicts: dict[str, bool] = {}
-    behind = sum(_behind_failure(parents.get(url), parents, carried, failed, verdicts) for url in carried)
-    return Carried(len(carried), behind)
+    behind = sum(_behind_failure(parents.get(url), parents, failed, verdicts) for url in parents)
+    return Carried(carried, behind)
 
 
-def _behind_failure(node: str | None, parents: dict, carried: set[str], failed: set[str], verdicts: dict[str, bool]) -> bool:
-    """Whether the way to a document, up through carried pages, meets a page that failed tonight."""
+def _behind_failure(node: str | None, parents: dict, failed: set[str], verdicts: dict[str, bool]) -> bool:
+    """Whether the way to a document, up through the pages that first linked to it, meets a page that failed tonight."""
     path: list[str] = []
     found = False
-    while node is not None and node not in verdicts and node not in path:
+    while node is not None and node not in path:
+        if node in verdicts:
+            found = verdicts[node]
+            break
         if node in failed:
             found = True
             break
-        if node not in carried:  # fetched tonight, or never in the run: the way is open as far as we know
+        if node not in parents:  # a start page's parent, or a page the run does not hold
             break
         path.append(node)
-        node = parents.get(node)
-    else:
-        found = verdicts.get(node, False) if node is not None else False
+        node = parents[node]
     for step in path:
         verdicts[step] = found
     return found
