@@ -81,6 +81,8 @@ _ATTACHMENT_PREFIX = re.compile(r"^(?:附件\s*\d*\s*[:：.、]?\s*)")
 _FILENAME = re.compile(r"filename\*?=(?:UTF-8'')?[\"']?([^\"';]+)", re.I)
 # 已整改 addresses go before everything else a night requests
 FIX_PRIORITY = 1
+# pages that changed tonight into the same bytes, from the third on, are soft errors
+SAME_BODY_PAGES = 3
 
 
 class PortalSpider(scrapy.Spider):
@@ -272,13 +274,25 @@ class PortalSpider(scrapy.Spider):
         page = extract_page(response.body, url, header_charset=_charset(response), list_date=response.meta.get("list_date"))
         reason = soft_error(
             response.body, page, declared_length=_declared_length(response), previous_length=lambda: self._size_of(previous)
-        )
+        ) or self._same_as_other_pages(url, digest, previous)
         if reason is not None:
             # a redirect's failure belongs to the URL the site linked to, as in on_error
             linked = canonical_url(response.meta.get("redirect_urls", [response.url])[0])
             yield FetchErrorItem(url=linked, reason=reason, http_status=response.status)
             return
         yield from self._page(response, url, digest, page, previous)
+
+    def _same_as_other_pages(self, url: str, digest: str, previous: Previous | None) -> str | None:
+        """A page that changed tonight into the very bytes other pages changed into tonight: a frame,
+        block or maintenance page served for every address, not the page. (Two are let through:
+        one page is often published under two addresses.)"""
+        if previous is None or previous.sha256 == digest:
+            return None
+        changed_into = self._state().setdefault("changed_into", {}).setdefault(digest, [])
+        if len(changed_into) >= SAME_BODY_PAGES - 1:
+            return f"与 {changed_into[0]} 等页面返回的内容完全相同，不是这个网址原来的页面（网站可能在维护、改版或拦截抓取）"
+        changed_into.append(url)
+        return None
 
     def _unchanged(self, response, url: str, previous: Previous) -> Iterator:
         """Copy what the same extractor made of these bytes last time; re-read them if the extractor changed."""
