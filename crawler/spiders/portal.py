@@ -36,7 +36,7 @@ from scrapy.exceptions import (
     ResponseDataLossError,
 )
 from scrapy.spidermiddlewares.httperror import HttpError
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from twisted.internet.defer import CancelledError
 from twisted.internet.error import ConnectError, DNSLookupError, TCPTimedOutError, TimeoutError
@@ -54,7 +54,6 @@ from crawler.soft_errors import soft_error
 from crawler.store import (
     PageLinks,
     Previous,
-    carried_urls,
     carry_forward,
     changed_lately,
     create_tables,
@@ -73,7 +72,7 @@ from crawler.urls import (
 )
 from parsing.urls import canonical_url
 from storage.db import load_snapshot, open_engine
-from storage.models import Document, FetchError
+from storage.models import Document, FetchError, Run
 
 _ATTACHMENT_TYPES = re.compile(r"pdf|msword|officedocument|ms-excel|ms-works|wps|ofd|zip|octet-stream|rtf|kswps|\bet\b")
 _GENERIC_LINK_TEXT = re.compile(r"^(?:附件\d*[:：]?|点击)?(?:下载|查看|附件|打开|详情|原文)?(?:附件)?$")
@@ -180,25 +179,26 @@ class PortalSpider(scrapy.Spider):
         but not yet committed are lost: every stored URL counts as seen and the stored
         pages' links are followed again, at the depth the page had, so the crawl reaches
         what an uninterrupted one would and fetches no stored document twice. Rows
-        carried forward were not fetched: the plan names them again (PortalSpider.start)."""
+        carried forward (verified before the run began) were not fetched: their links
+        are not followed, and PortalSpider.start takes them as known."""
         run_id = self.run_id
-        documents = self.session.execute(
+        parents = dict(self.session.execute(select(Document.url, Document.parent_url).where(Document.run_id == run_id)).all())
+        started = select(Run.started_at).where(Run.id == run_id).scalar_subquery()
+        fetched = self.session.execute(
             select(Document.url, Document.kind, Document.http_status, Document.sha256, Document.parent_url,
                    Document.published_on, PageLinks.links)
             .outerjoin(PageLinks, (PageLinks.url == Document.url) & (PageLinks.sha256 == Document.sha256))
-            .where(Document.run_id == run_id)
+            .where(Document.run_id == run_id, or_(Document.verified_at.is_(None), Document.verified_at >= started))
         ).all()
         failed = self.session.scalars(select(FetchError.url).where(FetchError.run_id == run_id)).all()
-        carried = carried_urls(self.session, run_id) if self.plan is not None else set()
         self.session.rollback()
-        fetched = [document for document in documents if document.url not in carried]
         seen = self.seen
         seen.update(document.url for document in fetched)
         seen.update(failed)
         self._state()["scheduled"] = len(seen)
         if self.plan is not None:  # carried rows already replaced by a fetch are not requested again
             self._state()["rechecked"] = {document.url for document in fetched} & (self.plan.carried | self.plan.pager_pages)
-        depths = link_depths({document.url: document.parent_url for document in documents})
+        depths = link_depths(parents)
         limit, priority = self.settings.getint("DEPTH_LIMIT"), self.settings.getint("DEPTH_PRIORITY")
         for document in fetched:
             depth = depths[document.url] + 1
