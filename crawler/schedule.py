@@ -5,7 +5,7 @@ requests to learn that 1 % changed. A night instead requests:
 
 - the start pages, and the list and column pages: pages within one link of a start
   page, and pages through which documents were found (the first page to link to a
-  page, or to a dated list entry) — so a new item under any list is found that night;
+  page, or to several attachments) — so a new item under any list is found that night;
 - every document tonight's findings may rest on and every fix a unit announced
   (crawler.seeds), and pages read by an older extractor (to re-read them);
 - pages whose content changed, or that appeared, within the last RECENT_RUNS runs;
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -32,6 +33,9 @@ from parsing.urls import canonical_url
 
 # a page that changed or appeared within this many runs is re-verified every night
 RECENT_RUNS = 3
+# a page that first linked to this many attachments lists them (a download column); an article
+# with its one or two attachments is no list
+ATTACHMENT_LIST = 3
 # the crawl runs in the county's time: a night's date and a verification's date are Beijing dates
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 
@@ -109,10 +113,11 @@ def _reason(url: str, document: Previous, night: dt.date, slot: int, reverify_da
 
 
 def list_pages(known: Mapping[str, Previous], depths: Mapping[str, int]) -> set[str]:
-    """Pages through which documents arrive: near a start page, or the first to link to a page
-    or to a dated list entry; a list's numbered pages are left to the frontier."""
-    parents = {document.parent_url for document in known.values()
-               if document.parent_url and (document.kind == "page" or document.list_date is not None)}
+    """Pages through which documents arrive: near a start page, or the first to link to a page or
+    to ATTACHMENT_LIST attachments; a list's numbered pages are left to the frontier."""
+    pages_found = {document.parent_url for document in known.values() if document.kind == "page"}
+    attachments_found = Counter(document.parent_url for document in known.values() if document.kind != "page")
+    parents = pages_found | {parent for parent, count in attachments_found.items() if count >= ATTACHMENT_LIST}
     return {
         url for url, document in known.items()
         if document.kind == "page" and not is_pager_page(url, document) and (url in parents or depths[url] <= 1)
