@@ -107,9 +107,12 @@ class SyntheticPortal:
         )
         return self._page("首页", f"<ul class='latest'>{latest}</ul>", False)
 
+    def _listed(self, section: int) -> list[int]:
+        """The numbers of the section's articles in list order, newest first."""
+        return list(range(self.articles_per_section))
+
     def _list(self, section: int, page: int) -> str:
-        first = page * PER_LIST
-        numbers = range(first, min(first + PER_LIST, self.articles_per_section))
+        numbers = self._listed(section)[page * PER_LIST:(page + 1) * PER_LIST]
         entries = "".join(
             f'<li><a href="{self._article_path(section, n)}" target="_blank">{NAMES[section]}第{n}号文件</a>'
             f"<span>{self._date(section, n)}</span></li>"

@@ -253,6 +253,9 @@ class CrawlSettings:
     max_pages_per_pattern: int | None = setting(integer(1), None)
     jobdir: str | None = setting(nonblank, None)
     http_cache: bool = setting(boolean, False)
+    # a document that is no list, no evidence and did not change lately is re-verified once in this
+    # many nights (crawler.schedule); 1 re-requests every known document every night
+    reverify_days: int = setting(integer(1), 7)
 
     @property
     def pattern_cap(self) -> int:

@@ -11,6 +11,10 @@ pages fail still has its end read.
 
 A list whose records come from an API (a Hanweb dataproxy, a TRS search) says how many
 it has; ListTally counts what was read of each, so a list read short is known.
+
+On a night that carries the list's known pages forward (crawler.schedule) only new
+items matter, and they come on top: the pages are released from the first on, two
+at a time, without the end.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from dataclasses import dataclass, field
 from crawler.cms import ListClaim, list_key
 
 FIRST_PAGES = 10  # released as soon as a list announces its pages
+KNOWN_LIST_FIRST_PAGES = 2  # the same, on a night the list's pages are known already
 GROWTH = 3  # further pages each page with new items releases: a 2,000-page list is reached within ~7 levels of depth
 DRY_PAGES = 3
 
@@ -40,17 +45,19 @@ class Family:
 
 
 class PagerFamilies:
-    def __init__(self):
+    def __init__(self, first_pages: int = FIRST_PAGES, read_end: bool = True):
         self.families: dict[tuple, Family] = {}
+        self.first_pages = first_pages
+        self.read_end = read_end
 
     def offer(self, key: tuple, number: int, url: str) -> None:
         """A page a list announces; it waits until the list has shown it is worth fetching."""
-        family = self.families.setdefault(key, Family())
+        family = self.families.setdefault(key, Family(allowance=self.first_pages))
         if family.stopped or url in family.offered:
             return
         family.offered.add(url)
         heapq.heappush(family.waiting, (number, url))
-        if family.last is None or number > family.last[0]:
+        if self.read_end and (family.last is None or number > family.last[0]):
             family.last = (number, url)
 
     def answered(self, key: tuple, new_items: int) -> None:

@@ -5,6 +5,9 @@ while the failure is transient (a locked database, a dropped connection), and
 written row by row when one row is refused, so a bad value loses only itself.
 When the store itself cannot take writes (a full disk), the crawl stops and the run
 fails with one line saying how many documents were and were not stored.
+
+A row the night carried forward unfetched (crawler.schedule) gives way to what a
+fetch of its URL brings, a document or a fetch error, in the same transaction.
 """
 
 from __future__ import annotations
@@ -15,14 +18,14 @@ import zlib
 from dataclasses import dataclass
 
 from scrapy.utils.defer import deferred_from_coro
-from sqlalchemy import Date, DateTime, bindparam, insert, select, text
+from sqlalchemy import Date, DateTime, bindparam, delete, insert, select, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from county.units import attribute_url, attribution
 from crawler.extract import EXTRACTOR_VERSION
 from crawler.items import DocumentItem, FetchErrorItem, ReusedItem
-from crawler.store import create_tables, save_claims, save_links
+from crawler.store import carried_urls, create_tables, save_claims, save_links
 from storage.db import open_engine
 from storage.models import Document, FetchError, Snapshot
 
@@ -39,7 +42,8 @@ _CURRENT = {"run_id", "fetched_at", "parent_url", "link_text", "list_date", "eta
 _COPY_SQL = text(
     f"INSERT INTO documents ({', '.join(_DOCUMENT_COLUMNS)}) SELECT "
     + ", ".join(
-        f":{name}" if name in ("run_id", "fetched_at") else f"COALESCE(:{name}, {name})" if name in _CURRENT else name
+        ":fetched_at" if name == "verified_at"  # the site has just confirmed it
+        else f":{name}" if name in ("run_id", "fetched_at") else f"COALESCE(:{name}, {name})" if name in _CURRENT else name
         for name in _DOCUMENT_COLUMNS
     )
     + " FROM documents WHERE id = :previous_id"
@@ -60,6 +64,7 @@ class _Entry:
     snapshot: dict | None = None  # values of a snapshots row, if the store may not have it yet
     links: tuple[str, str, list] | None = None
     claim: tuple | None = None  # (url, sha256, crawler.cms.ListClaim)
+    replaces_carried: bool = False  # the run holds a carried row of this URL, which this one replaces
 
     @property
     def is_document(self) -> bool:
@@ -96,7 +101,8 @@ class StorePipeline:
         create_tables(self.engine)
         self.session = Session(self.engine, autoflush=False)
         # a resumed crawl already stored some URLs of this run: never twice
-        self.stored = set(self.session.scalars(select(Document.url).where(Document.run_id == self.run_id)))
+        self.carried = carried_urls(self.session, self.run_id)
+        self.stored = set(self.session.scalars(select(Document.url).where(Document.run_id == self.run_id))) - self.carried
         self.stored_errors = set(self.session.scalars(select(FetchError.url).where(FetchError.run_id == self.run_id)))
         self.session.rollback()  # no read transaction held open between batches: it would keep the WAL from checkpointing
         self.known_snapshots: set[str] = set()
@@ -128,6 +134,13 @@ class StorePipeline:
             self.crawler.stats.set_value(STORE_ERROR_STAT, line)
 
     def _entry(self, item) -> _Entry | None:
+        entry = self._new_entry(item)
+        if entry is not None and item.url in self.carried:
+            self.carried.discard(item.url)
+            entry.replaces_carried = True
+        return entry
+
+    def _new_entry(self, item) -> _Entry | None:
         if isinstance(item, FetchErrorItem):
             if item.url in self.stored_errors:
                 return None
@@ -153,7 +166,8 @@ class StorePipeline:
         values = {name: getattr(item, name) for name in _DOCUMENT_COLUMNS if hasattr(item, name)}
         credited = attribution(item.url, item.fields | _publisher_meta(item.meta), self.config)
         values["unit"], values["unit_reason"] = credited.unit, credited.reason
-        entry.document = _without_nul(values) | {"run_id": self.run_id, "extractor_version": EXTRACTOR_VERSION}
+        entry.document = _without_nul(values) | {"run_id": self.run_id, "extractor_version": EXTRACTOR_VERSION,
+                                                 "verified_at": item.fetched_at}
         return entry
 
     def _copy(self, item: ReusedItem) -> dict:
@@ -207,6 +221,9 @@ class StorePipeline:
             time.sleep(wait)
 
     def _write(self, entries: list[_Entry]) -> None:
+        replaced = [entry.url for entry in entries if entry.replaces_carried]
+        if replaced:
+            self.session.execute(delete(Document).where(Document.run_id == self.run_id, Document.url.in_(replaced)))
         snapshots = {entry.snapshot["sha256"]: entry.snapshot for entry in entries if entry.snapshot}
         if snapshots:
             present = set(self.session.scalars(select(Snapshot.sha256).where(Snapshot.sha256.in_(list(snapshots)))))

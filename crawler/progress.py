@@ -27,6 +27,9 @@ class Progress:
         return cls(crawler, crawler.settings.get("FAZHI_PROGRESS", "off"))
 
     def opened(self, spider):
+        plan = getattr(spider, "plan", None)
+        if self.mode != "off" and plan is not None:
+            sys.stderr.write(f"[fazhi crawl] {plan.summary()}\n")
         if self.mode != "off":
             self.loop.start(0.5 if self.mode == "bar" else 30.0, now=False)
 

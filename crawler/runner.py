@@ -6,6 +6,7 @@ in a child process (``python -m crawler.child``); this process owns the run row.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import pickle
@@ -20,6 +21,7 @@ from scrapy.settings import Settings
 from sqlalchemy import func, select
 
 from county.config import Config
+from crawler.schedule import night_of
 from crawler.signals import Interrupted, signal_of
 from storage.db import finish_run, open_engine, session_factory, start_run
 from storage.models import Document, FetchError, Run
@@ -31,11 +33,14 @@ COMPLETE = ("finished", "closespider_pagecount", "closespider_itemcount", "close
 STOP_GRACE = 60.0
 
 
-def crawl(config: Config, db_url: str, *, progress: bool | None = None, overrides: dict | None = None) -> int:
+def crawl(config: Config, db_url: str, *, progress: bool | None = None, overrides: dict | None = None,
+          night: dt.date | None = None) -> int:
     """Crawl the configured sites; returns the run id (status crawled, or failed with a one-line error).
 
     SIGTERM or Ctrl-C stops the crawl gracefully, marks the run failed and raises
     the interrupt again; a resume after a hard kill re-reads what the store holds.
+    ``night`` picks the documents due for re-verification (crawler.schedule); by
+    default the Beijing date the run started, which a resumed run keeps.
     """
     engine = open_engine(db_url)
     sessions = session_factory(engine)
@@ -44,7 +49,8 @@ def crawl(config: Config, db_url: str, *, progress: bool | None = None, override
         run = _resumable_run(session, jobdir, config.county) or start_run(session, config.county, config.crawl.start_urls)
         try:
             _save_run_state(jobdir, run.id, scheduler_saved=False)
-            outcome = _run_child(config, db_url, run.id, _progress_mode(progress), overrides or {})
+            tonight = {"FAZHI_NIGHT": (night or night_of(run.started_at)).isoformat()}
+            outcome = _run_child(config, db_url, run.id, _progress_mode(progress), tonight | (overrides or {}))
         except KeyboardInterrupt as interrupt:
             _finish(session, run, {"finish_reason": None, "signal": signal_of(interrupt)}, jobdir)
             raise

@@ -12,7 +12,8 @@ from reports.verdicts import Review, review_entry
 from storage.models import Finding, Run
 from storage.statuses import INCOMPLETE
 
-EVIDENCE_KEYS = ("url", "title", "published", "note")
+# INTERFACE.md's four, and when the site last confirmed the document (README, findings.json)
+EVIDENCE_KEYS = ("url", "title", "published", "note", "verified_at")
 
 
 def _iso(value: dt.date | dt.datetime | None) -> str | None:
@@ -38,7 +39,7 @@ def run_summary(run: Run) -> dict[str, Any]:
 
 
 def _evidence(item: dict[str, Any]) -> dict[str, Any]:
-    # the store may keep more (the snapshot's sha256); the interface promises these four, and the unit's reason
+    # the store may keep more (the snapshot's sha256); the interface promises these, the unit's reason and when it was last verified
     entry = {key: item.get(key) for key in EVIDENCE_KEYS}
     entry["url"] = str(entry["url"] or "")
     entry["title"] = str(entry["title"] or "")

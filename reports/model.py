@@ -28,6 +28,8 @@ from storage.models import Finding, Run
 from storage.review import Verdict, all_verdicts
 from storage.statuses import GAPS, INCOMPLETE, LABELS, SEVERITY, STATUSES, WORST_FIRST, worst
 
+BEIJING_TIME = dt.timezone(dt.timedelta(hours=8))
+
 ROLE_LABELS = {"county": "县政府", "department": "县直部门", "township": "乡镇（街道）", "enforcement": "行政执法单位"}
 TREND_RUNS = 30
 # failed URLs listed in the incomplete-night notice; the count gives the rest
@@ -53,6 +55,17 @@ def _date(value: Any) -> dt.date | None:
         return None
 
 
+def _beijing_date(value: Any) -> dt.date | None:
+    """The Beijing date of an ISO time from findings (findings before verified_at was kept have none)."""
+    try:
+        moment = dt.datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=moment.tzinfo or dt.timezone.utc).astimezone(BEIJING_TIME).date()
+
+
 @dataclass(frozen=True)
 class EvidenceView:
     url: str
@@ -62,6 +75,7 @@ class EvidenceView:
     sha256: str | None = None
     unit: str = ""  # the unit its document is credited to, and why (absent in findings before unit reasons)
     unit_reason: str = ""
+    verified_on: dt.date | None = None  # the Beijing date the site last confirmed it (最后核实)
 
     @property
     def link(self) -> str | None:
@@ -82,6 +96,7 @@ class EvidenceView:
             sha256=raw.get("sha256") or None,
             unit=str(raw.get("unit") or ""),
             unit_reason=str(raw.get("unit_reason") or ""),
+            verified_on=_beijing_date(raw.get("verified_at")),
         )
 
 

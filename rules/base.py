@@ -52,6 +52,9 @@ class Doc:
     extension: str | None = None
     list_date: dt.date | None = None
     sha256: str | None = None
+    # when the site last confirmed it (naive UTC): tonight, or for a document the night carried
+    # forward unfetched, the night it was last verified
+    verified_at: dt.datetime | None = None
 
     @property
     def ok(self) -> bool:
@@ -119,17 +122,21 @@ class Evidence:
     # the unit the document is credited to and why (rules.corpus.Ownership), filled in by the engine
     unit: str = ""
     unit_reason: str = ""
+    verified_at: dt.datetime | None = None
 
     @classmethod
     def of(cls, doc: Doc, note: str = "") -> Evidence:
-        return cls(url=doc.url, title=doc.title, published=doc.published_on, note=note, sha256=doc.sha256)
+        return cls(url=doc.url, title=doc.title, published=doc.published_on, note=note, sha256=doc.sha256,
+                   verified_at=doc.verified_at)
 
     def to_dict(self) -> dict[str, Any]:
+        verified = self.verified_at.replace(tzinfo=dt.timezone.utc).isoformat() if self.verified_at else None
         values = {
             "url": self.url,
             "title": self.title,
             "published": self.published.isoformat() if self.published else None,
             "note": self.note,
+            "verified_at": verified,
         }
         return values | ({"unit": self.unit, "unit_reason": self.unit_reason} if self.unit_reason else {})
 

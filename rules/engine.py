@@ -17,7 +17,7 @@ from county.config import Config
 from county.units import UnitFinder, unit_finder
 from parsing.urls import canonical_url
 from rules.base import CheckContext, Doc, ErrorView, PartialListView, PastFinding, PastRun, Result, Sighting, registered_checks
-from rules.completeness import assess, start_failures
+from rules.completeness import assess, carried_part, start_failures
 from rules.corpus import corpus_of
 from rules.county_checks import NegativeHitCheck
 from storage.db import (
@@ -54,7 +54,8 @@ def build_context(session: Session, run: Run, config: Config, as_of: dt.date) ->
                      for row in run_partial_lists(session, run.id)]
     failures = start_failures(run.start_urls or config.crawl.start_urls, documents, errors)
     baseline = previous_complete_run(session, run)
-    completeness = assess(run, baseline, previous_checked_run(session, run), failures, config.store)
+    carried = carried_part(run, documents, errors)
+    completeness = assess(run, baseline, previous_checked_run(session, run), failures, config.store, carried)
     run.completeness, run.incomplete_reason = completeness.label, completeness.reason or None
     return CheckContext(
         as_of=as_of,
@@ -76,7 +77,7 @@ def build_context(session: Session, run: Run, config: Config, as_of: dt.date) ->
 # several kilobytes more and is kept alive by the session for the whole judging
 DOC_COLUMNS = tuple(getattr(Document, name) for name in (
     "url", "title", "kind", "published_on", "text", "fields", "meta", "tables",
-    "http_status", "parent_url", "link_text", "extension", "list_date", "sha256",
+    "http_status", "parent_url", "link_text", "extension", "list_date", "sha256", "verified_at",
 ))
 
 # rows decoded at a time: the run's rows are never all held at once beside their views
@@ -103,6 +104,7 @@ def _doc_view(row, units: UnitFinder) -> Doc:
         extension=row.extension,
         list_date=row.list_date,
         sha256=row.sha256,
+        verified_at=row.verified_at,
     )
 
 

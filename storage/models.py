@@ -100,6 +100,10 @@ class Document(Base):
     content_type: Mapped[str | None] = mapped_column(Text)
     encoding: Mapped[str | None] = mapped_column(Text)
     fetched_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # when the site last confirmed what the row says (a 200 or 304 answer): the night it was fetched, or for
+    # a document carried forward unfetched (crawler.schedule), the earlier night it was last verified —
+    # so earlier than its run's started_at exactly when the run did not request it
+    verified_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     # why text could not be extracted (unsupported format, too large, …)
     extraction_note: Mapped[str | None] = mapped_column(Text)
     etag: Mapped[str | None] = mapped_column(Text)

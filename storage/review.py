@@ -145,3 +145,10 @@ def open_fix_answers(session: Session, county: str) -> dict[tuple[str, str, str]
         by_key[(verdict.indicator, verdict.check, verdict.unit)].append(verdict)
     answers = {key: open_answer(history) for key, history in by_key.items()}
     return {key: answer for key, answer in answers.items() if answer is not None and answer.action == "fixed" and answer.fix_url}
+
+
+def open_fix_urls(session: Session, county: str) -> list[str]:
+    """The addresses of the county's open 已整改 answers (open_fix_answers), newest answer first:
+    what the next night must fetch before anything else."""
+    answers = sorted(open_fix_answers(session, county).values(), key=verdict_order, reverse=True)
+    return list(dict.fromkeys(answer.fix_url for answer in answers))

@@ -49,7 +49,8 @@ def crawled_night2(tmp_path_factory: pytest.TempPathFactory) -> CrawledPortal:
         return _crawl_and_judge(portal, tmp_path_factory.mktemp("night2"))
 
 
-def _crawl_and_judge(portal: SamplePortal, directory) -> CrawledPortal:
+def _crawl_and_judge(portal: SamplePortal, directory, night: dt.date | None = None) -> CrawledPortal:
+    """`night` picks which documents a crawl after the first re-verifies (crawler.schedule)."""
     from crawler.runner import crawl
     from rules.engine import build_context, judge, to_findings
     from storage.db import open_engine, replace_findings, session_factory
@@ -57,7 +58,7 @@ def _crawl_and_judge(portal: SamplePortal, directory) -> CrawledPortal:
 
     db_url = f"sqlite:///{directory / 'fazhi.db'}"
     config = portal.config()
-    run_id = crawl(config, db_url, overrides=FAST_CRAWL)
+    run_id = crawl(config, db_url, overrides=FAST_CRAWL, night=night)
     engine = open_engine(db_url)
     with session_factory(engine)() as session:
         run = session.get(Run, run_id)

@@ -196,9 +196,22 @@ def test_an_empty_site_is_not_nothing_published(portal, healthy, tmp_path, misbe
     assert "已整改（0）" in night.index() or "不与其他运行比较" in night.index()
 
 
+LISTS_OF_THE_LIST = ("/xxgk/index.html", "/xxgk/qd/index.html")  # the two list pages linking the 公共服务事项清单
+
+
+def test_a_county_item_whose_list_pages_failed_passes_when_its_own_page_answered(portal, healthy, tmp_path):
+    # last night's evidence is fetched every night by its own address (crawler.seeds), lists or not
+    night = bad_night(portal, healthy, tmp_path,
+                      lambda path, real: html_answer(b"error", 500) if path_of(path) in LISTS_OF_THE_LIST else real)
+    key = ("7", "public-service-list", "县政府")
+    assert night.before[key] == night.status(key) == "pass"
+    assert [path_of(item["url"]) for item in night.after[key].evidence] == ["/xxgk/qd/2021-04/1201.html"]
+    assert night.turned_fail() == []
+
+
 def test_a_county_item_behind_a_list_page_that_failed_is_unknown_saying_where_it_was_last_seen(portal, healthy, tmp_path):
-    lists = ("/xxgk/index.html", "/xxgk/qd/index.html")  # the two list pages linking the 清单
-    night = bad_night(portal, healthy, tmp_path, lambda path, real: html_answer(b"error", 500) if path_of(path) in lists else real)
+    failing = (*LISTS_OF_THE_LIST, "/xxgk/qd/2021-04/1201.html")
+    night = bad_night(portal, healthy, tmp_path, lambda path, real: html_answer(b"error", 500) if path_of(path) in failing else real)
     key = ("7", "public-service-list", "县政府")
     assert night.before[key] == "pass"
     assert night.status(key) == "unknown"

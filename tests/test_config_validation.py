@@ -110,6 +110,10 @@ def test_a_value_of_the_wrong_shape_is_one_line_naming_the_key(tmp_path, text, m
         ('allowed_networks = "10.0.0.0/8"', "crawl.allowed_networks 应为列表"),
         ('allowed_networks = ["10.0.0.1/8"]', "crawl.allowed_networks[1] 应为主机名或网段"),
         ('allowed_networks = ["999.1.1.1"]', "crawl.allowed_networks[1] 应为主机名或网段"),
+        # 0 would never re-verify a carried document: deleted pages would stay present for ever
+        ("reverify_days = 0", "crawl.reverify_days 应不小于 1，现为 0"),
+        ("reverify_days = 3.5", "crawl.reverify_days 应为整数，现为 3.5"),
+        ('reverify_days = "7"', 'crawl.reverify_days 应为整数，现为 "7"'),
     ],
 )
 def test_numbers_and_lists_in_crawl_are_range_checked(tmp_path, line, message):

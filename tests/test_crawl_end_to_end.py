@@ -99,12 +99,14 @@ def test_crawl_stores_pages_attachments_and_errors(portal, tmp_path):
 
 
 def test_recrawl_of_unchanged_site_reuses_documents_and_fetches_changes(portal, tmp_path):
+    # every document re-verified every night: what a re-request of a known document does
+    config = config_for(portal, reverify_days=1)
     db_url = f"sqlite:///{tmp_path / 'store.db'}"
-    first = crawl(config_for(portal), db_url, progress=False, overrides=FAST)
+    first = crawl(config, db_url, progress=False, overrides=FAST)
     portal.routes["/xxgk/t2.html"] = html("<html><body><h1>关于公布行政执法主体的公告（更新）</h1><div id='zoom'><p>新内容新内容新内容新内容新内容。</p></div></body></html>")
     portal.log.clear()
     portal.served.clear()
-    second = crawl(config_for(portal), db_url, progress=False, overrides=FAST)
+    second = crawl(config, db_url, progress=False, overrides=FAST)
     _run, before, _ = stored(db_url, first)
     run, after, _ = stored(db_url, second)
 

@@ -19,7 +19,7 @@ from storage.db import MIGRATIONS, StoreError, open_engine, run_documents, sessi
 from storage.models import Base, Document, Run, url_hash
 
 BODY_SHA = "ab" * 32
-HEAD = "0007_county_scope"
+HEAD = "0008_verified_at"
 OLD_LINK_CACHE = MetaData()
 # crawl_links as the crawler made it before 0007: keyed by the URL itself
 Table("crawl_links", OLD_LINK_CACHE, Column("url", String(2000), primary_key=True), Column("sha256", String(64), primary_key=True),
@@ -61,6 +61,7 @@ def assert_night_kept(url: str) -> None:
         assert document.url_hash == url_hash("http://gov.test/a.html")
         [links] = session.scalars(select(PageLinks)).all()
         assert (links.url_hash, links.url, links.sha256) == (url_hash("http://gov.test/a.html"), "http://gov.test/a.html", BODY_SHA)
+        assert document.verified_at == document.fetched_at  # fetched by its own run, the only kind before schedules
         session.add(Document(run_id=1, url="http://gov.test/" + "b" * 2500, kind="attachment", http_status=200,
                              extension="documentarchive", etag='"' + "e" * 998 + '"', extractor_version=1))
         session.commit()

@@ -17,7 +17,8 @@ RUN_KEYS = {"id": int, "as_of": str, "started_at": str, "finished_at": str,
             "complete": bool, "incomplete_reason": (str, type(None))}
 FINDING_KEYS = {"indicator": str, "check": str, "unit": str, "status": str, "message": str,
                 "responsible": list, "evidence": list, "review": dict}
-EVIDENCE_KEYS = {"url": str, "title": str, "published": (str, type(None)), "note": str}
+# INTERFACE.md's four and verified_at, when the site last confirmed the document (README)
+EVIDENCE_KEYS = {"url": str, "title": str, "published": (str, type(None)), "note": str, "verified_at": (str, type(None))}
 
 
 @pytest.fixture(scope="module")

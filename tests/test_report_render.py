@@ -200,3 +200,14 @@ def test_unit_page_says_what_to_publish_with_the_checks_own_remedy(report):
     # a check without advice of its own falls back to the plan's 网络检索 task
     county = [p.get_text(" ", strip=True) for p in unit_page(out, "县政府").select(".fix")]
     assert any("行政审批事项清单在网上公开" in fix for fix in county)
+
+
+def test_evidence_says_when_the_site_last_confirmed_it_in_beijing_time(report):
+    from reports.model import EvidenceView
+
+    # verified 18:30 UTC on 29 September is the night of 30 September in Beijing
+    assert EvidenceView.of({"url": "http://gov.test/a.html", "verified_at": "2021-09-29T18:30:00+00:00"}).verified_on.isoformat() == "2021-09-30"
+    assert EvidenceView.of({"url": "http://gov.test/a.html"}).verified_on is None  # stored before verified_at was kept
+    out, *_ = report
+    headers = [th.get_text(strip=True) for th in page(out, "indicators.html").select("table thead th")]
+    assert "最后核实" in headers

@@ -8,6 +8,11 @@ same bytes) become ReusedItems and their links come from the link cache. A list 
 records come from the site's own list API is followed through it (a Hanweb dataproxy
 by POST, as jpage.js asks); one read short of the count it claims is stored as a
 PartialList when the crawl finishes.
+
+After the first night it requests only what crawler.schedule plans (fixes first) and
+copies the rest of the previous run forward before any request. A carried document
+that a page re-read tonight no longer links to, and no page read tonight does, is
+requested before the crawl ends: a withdrawn item must not stay present until its turn.
 """
 
 from __future__ import annotations
@@ -17,13 +22,15 @@ import hashlib
 import json
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Response
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DontCloseSpider,
     DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadFailedError,
@@ -32,7 +39,7 @@ from scrapy.exceptions import (
     ResponseDataLossError,
 )
 from scrapy.spidermiddlewares.httperror import HttpError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 from twisted.internet.defer import CancelledError
 from twisted.internet.error import ConnectError, DNSLookupError, TCPTimedOutError, TimeoutError
@@ -42,11 +49,22 @@ from county.units import attribute_url
 from crawler.attachments import sniff
 from crawler.cms import ListClaim, hanweb_post, is_hanweb_proxy, is_pager_text, pager_family
 from crawler.extract import EXTRACTOR_VERSION, Link, extract_page
-from crawler.frontier import ListTally, PagerFamilies
+from crawler.frontier import KNOWN_LIST_FIRST_PAGES, ListTally, PagerFamilies
 from crawler.items import DocumentItem, FetchErrorItem, ReusedItem
 from crawler.middlewares import OFFSITE, PRIVATE, REPEATED
+from crawler.schedule import FIX, RECENT_RUNS, START, Plan, link_depths, night_of, plan_night
+from crawler.seeds import wanted_urls
 from crawler.soft_errors import soft_error
-from crawler.store import PageLinks, Previous, create_tables, previous_documents, previous_run_id, run_claims
+from crawler.store import (
+    PageLinks,
+    Previous,
+    carry_forward,
+    changed_lately,
+    create_tables,
+    previous_documents,
+    previous_run,
+    run_claims,
+)
 from crawler.urls import (
     Scope,
     VolatileParams,
@@ -59,12 +77,16 @@ from crawler.urls import (
 )
 from parsing.urls import canonical_url
 from storage.db import load_snapshot, open_engine
-from storage.models import Document, FetchError, PartialList
+from storage.models import Document, FetchError, PartialList, Run
 
 _ATTACHMENT_TYPES = re.compile(r"pdf|msword|officedocument|ms-excel|ms-works|wps|ofd|zip|octet-stream|rtf|kswps|\bet\b")
 _GENERIC_LINK_TEXT = re.compile(r"^(?:附件\d*[:：]?|点击)?(?:下载|查看|附件|打开|详情|原文)?(?:附件)?$")
 _ATTACHMENT_PREFIX = re.compile(r"^(?:附件\s*\d*\s*[:：.、]?\s*)")
 _FILENAME = re.compile(r"filename\*?=(?:UTF-8'')?[\"']?([^\"';]+)", re.I)
+# 已整改 addresses go before everything else a night requests
+FIX_PRIORITY = 1
+# pages that changed tonight into the same bytes, from the third on, are soft errors
+SAME_BODY_PAGES = 3
 
 
 class PortalSpider(scrapy.Spider):
@@ -81,10 +103,31 @@ class PortalSpider(scrapy.Spider):
         spider.engine = open_engine(settings["FAZHI_DB_URL"])
         create_tables(spider.engine)
         spider.session = Session(spider.engine)
-        spider.previous = previous_documents(spider.session, settings.getint("FAZHI_RUN_ID"))
-        spider.previous_claims = run_claims(spider.session, previous_run_id(spider.session, settings.getint("FAZHI_RUN_ID")))
+        spider.run_id = settings.getint("FAZHI_RUN_ID")
+        last = previous_run(spider.session, spider.run_id)
+        spider.previous = previous_documents(spider.session, last)
+        spider.previous_claims = run_claims(spider.session, last)
+        # here, before the pipeline opens: it must tell the carried rows from the fetched ones
+        night = dt.date.fromisoformat(settings["FAZHI_NIGHT"]) if settings.get("FAZHI_NIGHT") else night_of(_now())
+        spider.plan = spider._plan(last, night) if last is not None else None
         spider.session.rollback()  # no read transaction left open: it would keep the WAL from checkpointing
+        crawler.signals.connect(spider._recheck_when_idle, signal=signals.spider_idle)
         return spider
+
+    def _plan(self, last: int, night: dt.date) -> Plan:
+        """Tonight's requests; the previous run's other rows are copied into this run at once."""
+        crawl = self.config.crawl
+        plan = plan_night(
+            self.previous, night=night, reverify_days=crawl.reverify_days, start_urls=crawl.start_urls,
+            wanted=wanted_urls(self.session, self.run_id, self.scope),
+            changed=changed_lately(self.session, self.run_id, RECENT_RUNS),
+            extractor_version=EXTRACTOR_VERSION, allowed=self._allowed,
+        )
+        carry_forward(self.session, last, self.run_id, plan.carried | plan.pager_pages)
+        return plan
+
+    def _allowed(self, url: str) -> bool:
+        return self.scope.in_scope(url) and not is_skipped(url) and not is_trap(url)
 
     @property
     def seen(self) -> set[str]:
@@ -100,10 +143,40 @@ class PortalSpider(scrapy.Spider):
         if not self._state():  # no saved state: a fresh crawl, or a resume after a hard kill
             for request in self._resume_from_store():
                 yield request
-        for url in self.config.crawl.start_urls:
+            if self.plan is not None:
+                self._take_as_known(self.plan.carried)
+        for request in self._planned():
+            yield request
+
+    def _planned(self) -> Iterator[scrapy.Request]:
+        if self.plan is None:
+            requests = (self._follow_one(Link(url, ""), parent=None, published=None) for url in self.config.crawl.start_urls)
+        else:
+            requests = (self._known_request(url, reason) for url, reason in self.plan.requests.items())
+        yield from (request for request in requests if request is not None)
+
+    def _known_request(self, url: str, reason: str) -> scrapy.Request | None:
+        """A request for a URL the plan names, made as the link that found it made it (parent, text, depth)."""
+        known = self.previous.get(url)
+        if known is None or reason == START:
             request = self._follow_one(Link(url, ""), parent=None, published=None)
-            if request is not None:
-                yield request
+            depth = 0
+        else:
+            published = known.published_on if known.published_source == "parent" else None
+            request = self._follow_one(Link(url, known.link_text or "", known.list_date), known.parent_url, published, known.kind)
+            depth = self.plan.depths.get(url, 0)
+        if request is not None:
+            request.meta["depth"] = depth
+            request.priority = FIX_PRIORITY if reason == FIX else -depth * self.settings.getint("DEPTH_PRIORITY")
+        return request
+
+    def _take_as_known(self, urls: set[str]) -> None:
+        """Carried documents: no link to them is followed, and they count against the crawl's limits."""
+        state = self._state()
+        self.seen.update(urls)
+        state["scheduled"] = state.get("scheduled", 0) + len(urls)
+        for url in urls:
+            self._within_caps(url, state)
 
     def _resume_from_store(self) -> Iterator[scrapy.Request]:
         """What is left to crawl of this run, rebuilt from the documents already stored.
@@ -111,24 +184,34 @@ class PortalSpider(scrapy.Spider):
         After a hard kill Scrapy's queue is gone (runner discards it) and pages fetched
         but not yet committed are lost: every stored URL counts as seen and the stored
         pages' links are followed again, at the depth the page had, so the crawl reaches
-        what an uninterrupted one would and fetches no stored document twice."""
-        run_id = self.settings.getint("FAZHI_RUN_ID")
-        documents = self.session.execute(
-            select(Document.url, Document.kind, Document.sha256, Document.parent_url, Document.published_on, PageLinks.links)
+        what an uninterrupted one would and fetches no stored document twice. Rows
+        carried forward (verified before the run began) were not fetched: their links
+        are not followed, and PortalSpider.start takes them as known."""
+        run_id = self.run_id
+        parents = dict(self.session.execute(select(Document.url, Document.parent_url).where(Document.run_id == run_id)).all())
+        started = select(Run.started_at).where(Run.id == run_id).scalar_subquery()
+        fetched = self.session.execute(
+            select(Document.url, Document.kind, Document.http_status, Document.sha256, Document.parent_url,
+                   Document.published_on, PageLinks.links)
             .outerjoin(PageLinks, (PageLinks.url_hash == Document.url_hash) & (PageLinks.sha256 == Document.sha256))
-            .where(Document.run_id == run_id)
+            .where(Document.run_id == run_id, or_(Document.verified_at.is_(None), Document.verified_at >= started))
         ).all()
         failed = self.session.scalars(select(FetchError.url).where(FetchError.run_id == run_id)).all()
         claims = run_claims(self.session, run_id)
         self.session.rollback()
         seen = self.seen
-        seen.update(document.url for document in documents)
+        seen.update(document.url for document in fetched)
         seen.update(failed)
         self._state()["scheduled"] = len(seen)
-        depths = _depths({document.url: document.parent_url for document in documents})
+        if self.plan is not None:  # carried rows already replaced by a fetch are not requested again
+            self._state()["rechecked"] = {document.url for document in fetched} & (self.plan.carried | self.plan.pager_pages)
+        depths = link_depths(parents)
         limit, priority = self.settings.getint("DEPTH_LIMIT"), self.settings.getint("DEPTH_PRIORITY")
-        for document in documents:
+        for document in fetched:
             depth = depths[document.url] + 1
+            previous = self.previous.get(document.url)
+            if document.http_status in (404, 410):
+                self._note_dropped(previous, None)
             if document.kind != "page" or document.sha256 is None or (limit and depth > limit):
                 continue
             if document.links is not None:
@@ -136,10 +219,39 @@ class PortalSpider(scrapy.Spider):
             else:
                 links = self._links_from_snapshot(document.url, document.sha256)
             self._tally(document.url, claims.get(document.url), links)
+            if previous is not None and previous.sha256 != document.sha256:
+                self._note_dropped(previous, links)
             for request in self._follow(links, document.url, document.published_on):
                 request.meta["depth"] = depth
                 request.priority = -depth * priority  # as DepthMiddleware would have queued it
                 yield request
+
+    def _note_dropped(self, previous: Previous | None, links: list[list] | None) -> None:
+        """The links a page re-read tonight had last time and has no more (all of them when it is gone)."""
+        if self.plan is None or previous is None or previous.links is None:
+            return
+        kept = {row[0] for row in links or ()}
+        self._state().setdefault("dropped", set()).update(row[0] for row in previous.outgoing() if row[0] not in kept)
+
+    def _recheck_when_idle(self) -> None:
+        """Before the crawl ends: request the carried documents re-read pages dropped and no page read tonight links to."""
+        if self.plan is None:
+            return
+        state = self._state()
+        rechecked = state.setdefault("rechecked", set())
+        unlinked = state.get("dropped", set()) - state.get("linked", set()) - rechecked
+        requests = []
+        for url in sorted(unlinked & (self.plan.carried | self.plan.pager_pages)):
+            rechecked.add(url)
+            self.seen.discard(url)
+            request = self._known_request(url, "recheck")
+            if request is not None:
+                requests.append(request)
+        if not requests:
+            return
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
 
     def closed(self, reason):
         if reason == "finished":
@@ -176,6 +288,7 @@ class PortalSpider(scrapy.Spider):
             yield from self._unchanged(response, url, previous)
             return
         if response.status in (404, 410) or response.status == 304:
+            self._note_dropped(previous, None)
             yield self._absent(response, url)
             return
         digest = hashlib.sha256(response.body).hexdigest()
@@ -191,13 +304,25 @@ class PortalSpider(scrapy.Spider):
         page = extract_page(response.body, url, header_charset=_charset(response), list_date=response.meta.get("list_date"))
         reason = soft_error(
             response.body, page, declared_length=_declared_length(response), previous_length=lambda: self._size_of(previous)
-        )
+        ) or self._same_as_other_pages(url, digest, previous)
         if reason is not None:
             # a redirect's failure belongs to the URL the site linked to, as in on_error
             linked = _linked_url(response.request)
             yield FetchErrorItem(url=linked, reason=reason, http_status=response.status)
             return
-        yield from self._page(response, url, digest, page)
+        yield from self._page(response, url, digest, page, previous)
+
+    def _same_as_other_pages(self, url: str, digest: str, previous: Previous | None) -> str | None:
+        """A page that changed tonight into the very bytes other pages changed into tonight: a frame,
+        block or maintenance page served for every address, not the page. (Two are let through:
+        one page is often published under two addresses.)"""
+        if previous is None or previous.sha256 == digest:
+            return None
+        changed_into = self._state().setdefault("changed_into", {}).setdefault(digest, [])
+        if len(changed_into) >= SAME_BODY_PAGES - 1:
+            return f"与 {changed_into[0]} 等页面返回的内容完全相同，不是这个网址原来的页面（网站可能在维护、改版或拦截抓取）"
+        changed_into.append(url)
+        return None
 
     def _unchanged(self, response, url: str, previous: Previous) -> Iterator:
         """Copy what the same extractor made of these bytes last time; re-read them if the extractor changed."""
@@ -230,9 +355,11 @@ class PortalSpider(scrapy.Spider):
         self.session.rollback()  # no read transaction left open: it would keep the WAL from checkpointing
         return snapshot
 
-    def _page(self, response, url: str, digest: str, page) -> Iterator:
+    def _page(self, response, url: str, digest: str, page, previous: Previous | None = None) -> Iterator:
         meta = response.meta
         links = _link_rows(page)
+        if previous is not None and previous.sha256 != digest:
+            self._note_dropped(previous, links)
         yield DocumentItem(
             **self._common(response, url, "page"),
             title=page.title or meta.get("link_text") or "",
@@ -340,8 +467,11 @@ class PortalSpider(scrapy.Spider):
 
     def _follow(self, links: Iterable[list], parent: str, published: dt.date | None, text: str = "") -> Iterator[scrapy.Request]:
         """Requests for a page's new links; its list pages only as far as the list keeps showing new items."""
-        seen, families = self.seen, self._frontier("families", PagerFamilies)
+        seen, families = self.seen, self._frontier("families", self._pager_families)
         self._frontier("volatile", VolatileParams).observe(parent, text)
+        if self.plan is not None:
+            links = list(links)
+            self._state().setdefault("linked", set()).update(row[0] for row in links)
         new_items, announced = 0, set()
         for target, link_text, list_date in links:
             page = pager_family(target) if is_pager_text(link_text) else None
@@ -367,18 +497,23 @@ class PortalSpider(scrapy.Spider):
                 families.spent(key)
                 yield request
 
-    def _frontier(self, name: str, kind: type):
+    def _frontier(self, name: str, kind: Callable):
         # kept in the JOBDIR state with `seen`, so a resumed crawl keeps what it learnt of the site
         state = self._state()
         if name not in state:
             state[name] = kind()
         return state[name]
 
+    def _pager_families(self) -> PagerFamilies:
+        if self.plan is None:
+            return PagerFamilies()
+        return PagerFamilies(first_pages=KNOWN_LIST_FIRST_PAGES, read_end=False)
+
     def stable_url(self, url: str) -> str:
         """The canonical URL without the parameters found to change on every visit."""
         return canonical_url(self._frontier("volatile", VolatileParams).strip(url))
 
-    def _follow_one(self, link: Link, parent: str | None, published: dt.date | None) -> scrapy.Request | None:
+    def _follow_one(self, link: Link, parent: str | None, published: dt.date | None, kind: str | None = None) -> scrapy.Request | None:
         try:
             url = self.stable_url(link.url)
         except ValueError:
@@ -392,7 +527,7 @@ class PortalSpider(scrapy.Spider):
             return None
         self.seen.add(url)
         state["scheduled"] = state.get("scheduled", 0) + 1
-        kind = "attachment" if is_attachment_url(url) else "page"
+        kind = kind or ("attachment" if is_attachment_url(url) else "page")
         meta = {"kind": kind, "parent_url": parent, "link_text": link.text or None, "list_date": link.list_date,
                 "parent_published": published}
         if kind == "attachment":
@@ -457,21 +592,6 @@ def _linked_url(request) -> str:
     if request.meta.get("fazhi_url"):
         return canonical_url(request.meta["fazhi_url"])
     return canonical_url(request.meta.get("redirect_urls", [request.url])[0])
-
-
-def _depths(parents: dict[str, str | None]) -> dict[str, int]:
-    """Link depth of each stored URL, counted along the pages that first linked to it."""
-    depths: dict[str, int] = {}
-    for url in parents:
-        chain, current = [], url
-        while current in parents and current not in depths and current not in chain:
-            chain.append(current)
-            current = parents[current]
-        depth = depths.get(current, -1)  # a start page, or a parent the store lacks, begins at 0
-        for linked in reversed(chain):
-            depth += 1
-            depths[linked] = depth
-    return depths
 
 
 def _failure_reason(failure) -> tuple[str, int | None]:

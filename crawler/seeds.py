@@ -1,0 +1,66 @@
+"""URLs a night fetches because people or findings need them, whatever the schedule says.
+
+- every 已整改 address a unit gave in `fazhi serve` and no reviewer has decided on
+  since: fetched first, so the night judges the fix; only inside the crawl's scope
+  (allowed domains, on the start URLs' ports), however it was entered;
+- every URL the evidence of the newest judged run points at: a finding rests on
+  documents fetched with HTTP 200 in the run it judges (CHECKS.md E).
+
+Seeds are not start URLs: start URLs alone decide whether a run is complete
+(rules.completeness), and a fix address that fails is not a failed start page.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crawler.schedule import EVIDENCE, FIX
+from crawler.urls import Scope
+from parsing.urls import canonical_url
+from storage.models import Finding, Run
+from storage.review import open_fix_urls
+
+log = logging.getLogger(__name__)
+
+
+def wanted_urls(session: Session, run_id: int, scope: Scope) -> dict[str, str]:
+    """URL → FIX or EVIDENCE, fixes first."""
+    wanted: dict[str, str] = {}
+    county = session.scalars(select(Run.county).where(Run.id == run_id)).one()
+    for url in open_fix_urls(session, county):
+        canonical = _canonical(url)
+        if canonical is None or not scope.in_scope(canonical):
+            log.warning("已整改网址 %s 不在抓取范围（crawl.allowed_domains 及起始网址的端口）之内，未抓取", url)
+            continue
+        wanted.setdefault(canonical, FIX)
+    for url in evidence_urls(session, run_id, county):
+        wanted.setdefault(url, EVIDENCE)
+    return wanted
+
+
+def evidence_urls(session: Session, run_id: int, county: str) -> list[str]:
+    """Every evidence URL of the county's newest run judged before ``run_id``."""
+    judged = session.scalars(
+        select(Run.id).where(Run.county == county, Run.id < run_id, Run.status == "checked").order_by(Run.id.desc()).limit(1)
+    ).first()
+    if judged is None:
+        return []
+    urls: dict[str, None] = {}
+    for evidence in session.scalars(select(Finding.evidence).where(Finding.run_id == judged)):
+        for item in evidence or ():
+            url = _canonical(item.get("url")) if isinstance(item, dict) else None
+            if url is not None:
+                urls[url] = None
+    return list(urls)
+
+
+def _canonical(url) -> str | None:
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        return None
+    try:
+        return canonical_url(url)
+    except ValueError:
+        return None
