@@ -206,6 +206,7 @@ class PortalSpider(scrapy.Spider):
         if self.plan is not None:  # carried rows already replaced by a fetch are not requested again
             self._state()["rechecked"] = {document.url for document in fetched} & (self.plan.carried | self.plan.pager_pages)
         depths = link_depths(parents)
+        fresh = frozenset(document.url for document in fetched if document.url not in self.previous)
         limit, priority = self.settings.getint("DEPTH_LIMIT"), self.settings.getint("DEPTH_PRIORITY")
         for document in fetched:
             depth = depths[document.url] + 1
@@ -221,7 +222,7 @@ class PortalSpider(scrapy.Spider):
             self._tally(document.url, claims.get(document.url), links)
             if previous is not None and previous.sha256 != document.sha256:
                 self._note_dropped(previous, links)
-            for request in self._follow(links, document.url, document.published_on):
+            for request in self._follow(links, document.url, document.published_on, fresh=fresh):
                 request.meta["depth"] = depth
                 request.priority = -depth * priority  # as DepthMiddleware would have queued it
                 yield request
@@ -465,8 +466,12 @@ class PortalSpider(scrapy.Spider):
 
     # ---- requests ---------------------------------------------------------------
 
-    def _follow(self, links: Iterable[list], parent: str, published: dt.date | None, text: str = "") -> Iterator[scrapy.Request]:
-        """Requests for a page's new links; its list pages only as far as the list keeps showing new items."""
+    def _follow(self, links: Iterable[list], parent: str, published: dt.date | None, text: str = "",
+                fresh: frozenset[str] = frozenset()) -> Iterator[scrapy.Request]:
+        """Requests for a page's new links; its list pages only as far as the list keeps showing new items.
+
+        fresh: URLs first fetched tonight before a hard kill; a resumed crawl counts them as the new
+        items they were when this page was first read, or the list would seem to have run dry."""
         seen, families = self.seen, self._frontier("families", self._pager_families)
         self._frontier("volatile", VolatileParams).observe(parent, text)
         if self.plan is not None:
@@ -483,6 +488,8 @@ class PortalSpider(scrapy.Spider):
                 if request is not None:
                     new_items += 1
                     yield request
+            elif target in fresh:
+                new_items += 1
         own = pager_family(parent)
         if own is not None:
             families.answered(own[0], new_items)
