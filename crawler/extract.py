@@ -22,7 +22,7 @@ from parsing.dates import find_dates, last_date, parse_date
 # Bump whenever what extract_page or crawler.attachments.extract_attachment reads changes:
 # a re-crawl then re-reads unchanged pages from their stored bytes instead of copying
 # what an older extractor made of them.
-EXTRACTOR_VERSION = 5
+EXTRACTOR_VERSION = 6
 
 CJK = r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
@@ -41,7 +41,8 @@ FIELD_LABELS = (
     "发布单位", "发文字号", "发文号", "文号", "成文日期", "成文时间", "发文日期", "印发日期", "发布日期", "发布时间", "公开日期", "公开时间",
     "生成日期", "生效日期", "实施日期", "施行日期", "废止日期", "失效日期", "有效性", "时效性", "时效", "效力状态", "主题分类", "主题词",
     "体裁分类", "组配分类", "服务对象分类", "信息分类", "内容分类", "信息类别", "文件类型",
-    "公开方式", "公开范围", "公开形式", "公开时限", "信息来源", "文章来源", "来源", "作者", "责任编辑",
+    "公开方式", "公开范围", "公开形式", "公开时限", "信息来源", "文章来源", "稿件来源", "本文来源于", "本文来源", "来源于", "来源",
+    "出处", "作者", "责任编辑",
     "关键词", "信息名称", "标题", "名称", "公告时间", "公告日期", "更新时间", "发稿时间", "上传时间", "日期",
     "时间", "发布", "发布者", "发布人", "编辑", "审核", "录入", "供稿", "所属机构", "所属主题", "文种", "有效性状态", "统一编号", "登记号", "备注", "文章类型",
     "浏览次数", "点击数", "访问量", "字体大小", "字号",
@@ -58,6 +59,7 @@ _LABEL_MARK = re.compile(rf"[【\[]?\s*(?<![\u4e00-\u9fff“‘「『\"'])(?:({_
 _FURNITURE = re.compile(
     r"[【\[]?\s*字[体号]\s*[:：]|[|｜]|\s[\u4e00-\u9fff]{2,6}\s*[:：]"
     r"|(?<![\u4e00-\u9fff])(?:打印|关闭|分享|浏览|阅读|下载|收藏|纠错)(?:本页|窗口|到|次数|量|本文|文章)?(?![\u4e00-\u9fff])"
+    r"|\ue000"  # _VALUE_END
 )
 _LABEL_CELL = re.compile(rf"^\s*({_LABELS})\s*[:：]?\s*$")
 PUBLISHED_FIELDS = (
@@ -66,7 +68,17 @@ PUBLISHED_FIELDS = (
 # an article header that opens with the bare date: 「2021年05月20日 10:20　来源：县自然资源局」
 _LEADING_DATE = re.compile(r"^\s*(\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[-/.]\d{1,2}[-/.]\d{1,2}))")
 # the unit a page names as its own, most specific first
-PUBLISHER_FIELDS = ("发布机构", "发文机关", "发文单位", "发布单位", "公开机构", "责任部门", "信息来源", "文章来源", "来源")
+SOURCE_LABELS = ("信息来源", "文章来源", "稿件来源", "本文来源于", "本文来源", "来源于", "来源", "出处")
+PUBLISHER_FIELDS = ("发布机构", "发文机关", "发文单位", "发布单位", "公开机构", "责任部门", *SOURCE_LABELS)
+# a source label as a word of its own, at the end of the text read so far: 「| 来源<span>CSDN</span>」
+# writes it without a colon, the element after it being its value
+_SOURCE_BEFORE_ELEMENT = re.compile(
+    rf"(?:^|[\s|｜（(])(?:{'|'.join(sorted(SOURCE_LABELS, key=len, reverse=True))})(\s*[:：])?\s*$"
+)
+# a node whose text may hold a source label written without a colon
+_BARE_SOURCE = re.compile("|".join(SOURCE_LABELS))
+# marks where the element holding a source's value ends (来源: <a>新华社</a> <a>举报</a>): the value ends there
+_VALUE_END = "\ue000"
 # firstpublishedtime="2019-06-1508:18": the time written straight after the day
 _GLUED_TIME = re.compile(r"^(\d{4}-\d{1,2}-\d{2})(\d{1,2}:\d{2})")
 SIGNED_FIELDS = ("成文日期", "成文时间", "发文日期")
@@ -199,6 +211,7 @@ def _raw_text(element: lxml.html.HtmlElement, source_breaks: bool = True, inline
     """
     parts: list[str] = []
     source = (lambda text: text) if source_breaks else (lambda text: text.replace("\n", " "))
+    source_values: set[lxml.html.HtmlElement] = set()
     walker = etree.iterwalk(element, events=("start", "end", "comment", "pi"))
     for event, node in walker:
         if event in ("comment", "pi"):
@@ -211,15 +224,44 @@ def _raw_text(element: lxml.html.HtmlElement, source_breaks: bool = True, inline
                 continue
             if tag in _BLOCK or tag in _CELL:
                 parts.append("\n" if tag in _BLOCK else " ")
-            elif inline_gaps and _LABEL_MARK.match(node.text_content()):
-                parts.append(" ")
+            elif inline_gaps:
+                _open_inline(node, parts, source_values)
             parts.append(source(node.text or ""))
             continue
+        if node in source_values:
+            parts.append(_VALUE_END)
         if tag in _BLOCK:
             parts.append("\n")
         if node is not element:
             parts.append(source(node.tail or ""))
     return "".join(parts)
+
+
+def _open_inline(node: lxml.html.HtmlElement, parts: list[str], source_values: set) -> None:
+    """Mark where an inline element starts a field: a gap before a label, the end of a source's value.
+
+    An element straight after a source label is the label's value (来源：<a>新华社</a>, 来源<span>CSDN</span>),
+    so the value ends with it, not with the next element's text (<a>举报</a>, a site name, a location).
+    """
+    if _LABEL_MARK.match(node.text_content()):
+        parts.append(" ")
+        return
+    before = _text_end(parts)
+    label = _SOURCE_BEFORE_ELEMENT.search(before)
+    if label and "\n" not in before[label.start() :].strip():
+        if not label.group(1):
+            parts.append("：")
+        source_values.add(node)
+
+
+def _text_end(parts: list[str], length: int = 16) -> str:
+    """The last `length` characters of the text read so far."""
+    tail = ""
+    for part in reversed(parts):
+        tail = part + tail
+        if len(tail) >= length:
+            break
+    return tail[-length:]
 
 
 def extract_meta(root: lxml.html.HtmlElement) -> dict[str, str]:
@@ -388,7 +430,10 @@ def _header_lines(body: lxml.html.HtmlElement):
         if not isinstance(node.tag, str) or node.tag in _SKIP:
             continue
         content = node.text_content()
-        if len(_SPACES.sub("", content)) > 300 or not _LABEL_MARK.search(_SPACES.sub(" ", content)):
+        if len(_SPACES.sub("", content)) > 300:
+            continue
+        content = _SPACES.sub(" ", content)
+        if not (_LABEL_MARK.search(content) or _BARE_SOURCE.search(content)):
             continue
         for raw in _raw_text(node, source_breaks=False, inline_gaps=True).split("\n"):
             line = _SPACES.sub(" ", raw).strip()
@@ -404,7 +449,7 @@ def _label_values(line: str) -> list[tuple[str, str]]:
         value = line[mark.end() : marks[i + 1].start() if i + 1 < len(marks) else len(line)]
         furniture = _FURNITURE.search(value)
         label = (mark.group(1) or mark.group(2)).replace(" ", "")
-        value = value[: furniture.start()] if furniture else value
+        value = _before_unopened_bracket(value[: furniture.start()] if furniture else value)
         if label in _NAME_LABELS or label in PUBLISHER_FIELDS:
             date = next((match for match in find_dates(value) if match.has_year and match.start > 0), None)
             if date:
@@ -412,6 +457,19 @@ def _label_values(line: str) -> list[tuple[str, str]]:
                 value = value[: date.start]
         values.append((label, normalise(value)))
     return values
+
+
+def _before_unopened_bracket(value: str) -> str:
+    """A field written inside brackets ends at the bracket that closes them: 2005年8月25日（来源：上海证券报）."""
+    depth = 0
+    for index, char in enumerate(value):
+        if char in "（(":
+            depth += 1
+        elif char in "）)":
+            if not depth:
+                return value[:index]
+            depth -= 1
+    return value
 
 
 def publisher(fields: dict[str, str]) -> str | None:

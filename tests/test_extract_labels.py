@@ -78,6 +78,29 @@ def test_header_lines_give_every_field(header, published, source):
     assert (extracted.published_on, publisher(extracted.fields)) == (published, source)
 
 
+@pytest.mark.parametrize(
+    ("header", "source"),
+    [
+        # the element after the label is the value; the next one's text is not glued on
+        ('<div>2020-02-29 18:34:31　来源: <a href="/s">新华社</a>\n<a href="/j" class="post_jubao">举报</a></div>', "新华社"),
+        ('<div>2024-05-13 09:16　来源: <a href="/m">北青网-北京青年报</a>\n<img src="ip.svg">北京\n&nbsp;<a href="/t">举报</a></div>',
+         "北青网-北京青年报"),
+        ('<div><span>来源：<a href="/c">央视新闻客户端</a>\n</span> <span><a href="/">中国青年网</a></span></div>', "央视新闻客户端"),
+        # the labels real sites use beside 来源, with and without a colon
+        ("<div>来源于：<!-- 文章来源 begin -->东区办事处<!-- 文章来源 end --></div>", "东区办事处"),
+        ("<div>2020-11-23 10:22:14&nbsp;&nbsp;出处：快科技 作者：<a href='/a'>宪瑞</a></div>", "快科技"),
+        ("<p>正文最后一段。</p><p>（本文来源：经济日报 作者：研究员某某）</p>", "经济日报"),
+        ("<div>稿件来源：县融媒体中心</div>", "县融媒体中心"),
+        ('<div>发表于<span>2014-08-24 21:30</span>|\n来源<span class="ago">CSDN</span>|\n作者<span>魏星</span></div>', "CSDN"),
+        ('<div><span class="source">本文来源于<span><a href="/">北京商报</a></span>　<span>2024-05-20 09:47</span></span></div>', "北京商报"),
+        # a field inside brackets ends where they close
+        ("<p>2005年8月25日（来源：上海证券报）</p>", "上海证券报"),
+    ],
+)
+def test_a_source_value_is_the_element_or_words_its_label_names(header, source):
+    assert publisher(page(header).fields) == source
+
+
 def test_an_empty_label_takes_nothing_from_the_next_element():
     extracted = page("<div>信息来源：</div><div>县人民政府办公室关于进一步做好防汛工作的通知。各乡镇：</div>")
     assert publisher(extracted.fields) is None
