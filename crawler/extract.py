@@ -79,8 +79,12 @@ _SOURCE_BEFORE_ELEMENT = re.compile(
 _BARE_SOURCE = re.compile("|".join(SOURCE_LABELS))
 # marks where the element holding a source's value ends (来源: <a>新华社</a> <a>举报</a>): the value ends there
 _VALUE_END = "\ue000"
-# firstpublishedtime="2019-06-1508:18": the time written straight after the day
-_GLUED_TIME = re.compile(r"^(\d{4}-\d{1,2}-\d{2})(\d{1,2}:\d{2})")
+# 发布时间：09-30 (or 9月30日): a date shown without its year
+_YEARLESS = re.compile(r"^\s*(\d{1,2})\s*(?:[-/]\s*(\d{2})|月\s*(\d{1,2})\s*日)")
+# a meta tag's content that is a date stamp (2019-09-30 22:46:13), not text that mentions one
+_META_STAMP = re.compile(r"^\d{4}\s*[-/年]")
+# firstpublishedtime="2019-06-1508:18" or "2007-08-20-23:59:59": the time glued to the day
+_GLUED_TIME = re.compile(r"^(\d{4}-\d{1,2}-\d{2})-?(\d{1,2}:\d{2})")
 SIGNED_FIELDS = ("成文日期", "成文时间", "发文日期")
 # meta names (name, property or itemprop) CMSs put the published date in; never a modification date
 PUBDATE_META = (
@@ -92,6 +96,10 @@ PUBDATE_META = (
 _LD_PUBLISHED = re.compile(r'"(?:datePublished|pubDate|publishDate)"\s*:\s*"([^"]{8,40})"')
 # modification dates, which general-purpose date finders fall back to: not when a page was published
 _MODIFIED_MARKUP = re.compile(r"modif|updat|lastmod|revis", re.I)
+# a CMS's stamp of when it rebuilt the page: <meta name="others" content="页面生成时间2023-10-23 11:23:36">
+_GENERATED_STAMP = re.compile(r"生成(?:时间|日期)")
+# a URL or a path written out in the text: /d/file/xxgk/2018-07-06/….xlsx
+_PATH_IN_TEXT = re.compile(r"(?:[a-z][a-z0-9+.-]*://|(?<![\w/])/)[\w.~%-]*(?:/[\w.~%-]*)+", re.I)
 # labels whose value is a name: a date after the name is the header's date, not part of the name
 _NAME_LABELS = frozenset(("作者", "编辑", "责任编辑", "供稿", "录入", "审核", "发布者", "发布人"))
 TITLE_META = ("articletitle",)
@@ -169,7 +177,7 @@ def extract_page(
     entry_dates = {link.list_date for link in links if link.list_date} if _is_list_page(links) else set()
     published, source = published_date(
         meta, fields, field_origin, list_date, text,
-        structured=ld_published, under_title=heading_date(root, title), entry_dates=entry_dates,
+        structured=ld_published, under_title=heading_date(root, title, entry_dates), entry_dates=entry_dates,
     )
     if published is None and not entry_dates:
         published, source = markup_date(html), "markup"
@@ -497,11 +505,14 @@ def published_date(
     if stamped:
         # CMSs restamp PubDate whenever they regenerate a page (UCAP writes 页面生成时间 beside it), so a
         # later stamp is the page's rebuild and an earlier date the page labels as its own, its publication
-        shown, shown_source = _shown_date(fields, origin, under_title, entry_dates, ("index", "header"))
+        shown, shown_source = _shown_date(fields, origin, under_title, ("index", "header"))
         return (shown, shown_source) if shown and shown < stamped else (stamped, "meta")
-    shown, shown_source = _shown_date(fields, origin, under_title, entry_dates, ("index", "header", "line"))
+    shown, shown_source = _shown_date(fields, origin, under_title, ("index", "header", "line"))
     if shown:
         return shown, shown_source
+    yearless = _yearless_shown_date(fields, meta)
+    if yearless:
+        return yearless, "header"
     if list_date:
         return list_date, "list"
     for label in SIGNED_FIELDS:
@@ -516,7 +527,6 @@ def _shown_date(
     fields: dict[str, str],
     origin: dict[str, str],
     under_title: dt.date | None,
-    entry_dates: set[dt.date] | frozenset[dt.date],
     origins: tuple[str, ...],
 ) -> tuple[dt.date | None, str | None]:
     """The published date the page shows a reader: in its index table, on a header line, or under its title.
@@ -529,9 +539,26 @@ def _shown_date(
             value = parse_date(fields.get(label, "")) if origin.get(label) == wanted else None
             if value:
                 return value, "index" if wanted == "index" else "header"
-    if under_title and under_title not in entry_dates:
+    if under_title:
+        # heading_date has told the header's date from an entry's
         return under_title, "header"
     return None, None
+
+
+def _yearless_shown_date(fields: dict[str, str], meta: dict[str, str]) -> dt.date | None:
+    """A labelled date shown without its year (发布时间：09-30, as news sites show this year's items).
+
+    Its year is the one a date stamp in the page's meta tags gives the same month and day; with
+    none, the page does not say which year, and no date beats a guessed one.
+    """
+    for label in PUBLISHED_FIELDS:
+        shown = _YEARLESS.match(fields.get(label, ""))
+        if shown is None:
+            continue
+        month, day = int(shown.group(1)), int(shown.group(2) or shown.group(3))
+        stamps = (parse_date(value) for value in meta.values() if _META_STAMP.match(value))
+        return next((stamp for stamp in stamps if stamp and (stamp.month, stamp.day) == (month, day)), None)
+    return None
 
 
 def _linked_data_date(root: lxml.html.HtmlElement) -> dt.date | None:
@@ -544,11 +571,15 @@ def _linked_data_date(root: lxml.html.HtmlElement) -> dt.date | None:
     return None
 
 
-def heading_date(root: lxml.html.HtmlElement, title: str) -> dt.date | None:
+def heading_date(
+    root: lxml.html.HtmlElement, title: str, entry_dates: set[dt.date] | frozenset[dt.date] = frozenset()
+) -> dt.date | None:
     """An unlabelled date opening the line just under the article's heading.
 
     ``<h2>标题</h2><h6><a class="post-date">2019年09月11日</a> 富达传媒 时政新闻</h6>``: the
     header of the article, which a reader takes for its date as readily as a labelled one.
+    On a page of dated entries (`entry_dates`) a line that carries an entry's link is that
+    entry's; one without a link stays the header's, even when an entry of the same day is listed.
     """
     if len(title) < 4:
         return None
@@ -561,7 +592,8 @@ def heading_date(root: lxml.html.HtmlElement, title: str) -> dt.date | None:
                 return None
             line = _line_after(container, title)
             if line is not None:
-                return None if _links_elsewhere(container, line) else _leading_date(line)
+                date = None if _links_elsewhere(container, line) else _leading_date(line)
+                return None if date in entry_dates and _links_within(container, line) else date
             container = container.getparent()
         return None
     return None
@@ -590,6 +622,15 @@ def _links_elsewhere(container: lxml.html.HtmlElement, line: str) -> bool:
     return False
 
 
+def _links_within(container: lxml.html.HtmlElement, line: str) -> bool:
+    """The line holds a link's title (2018-07-23 <a>某通知</a>), a date being no title."""
+    for anchor in container.iter("a"):
+        text = normalise(anchor.text_content())
+        if anchor.get("href") and len(text) >= 6 and text in line and not _LEADING_DATE.match(text):
+            return True
+    return False
+
+
 def _leading_date(line: str) -> dt.date | None:
     found = _LEADING_DATE.match(line)
     if found is None or len(line) > 80:
@@ -606,17 +647,24 @@ def markup_date(html: str) -> dt.date | None:
     """The date general-purpose markup gives (time elements, JSON-LD, date classes), read by htmldate.
 
     Only markup, never a scan of the text: a date in the body or a footer is not the page's,
-    and a link's date is the linked entry's.
+    a link's date is the linked entry's, a script's data ("time":"…") is no date the page shows,
+    a stamp of when the page was generated (页面生成时间) is no publication, and a date inside a
+    path (a 404 page naming the missing file) names a folder.
     """
     from htmldate import find_date
 
     root = parse_html(html)
     for anchor in list(root.iter("a")):
         anchor.drop_tree()
+    for script in root.xpath("//script[not(contains(@type, 'ld+json'))]"):
+        script.drop_tree()
     for node in root.xpath("//meta|//*[@itemprop]"):
         names = " ".join(node.get(key) or "" for key in ("name", "property", "itemprop", "http-equiv"))
-        if _MODIFIED_MARKUP.search(names):
+        if _MODIFIED_MARKUP.search(names) or _GENERATED_STAMP.search(node.get("content") or ""):
             node.drop_tree()
+    for node in root.iter():
+        node.text = _PATH_IN_TEXT.sub(" ", node.text) if node.text else node.text
+        node.tail = _PATH_IN_TEXT.sub(" ", node.tail) if node.tail else node.tail
     found = find_date(root, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
     return dt.date.fromisoformat(found) if found else None
 

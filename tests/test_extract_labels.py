@@ -122,9 +122,48 @@ def test_index_table_date_beats_the_header_line():
     assert (extracted.published_on, extracted.published_source) == (dt.date(2021, 3, 5), "index")
 
 
-def test_a_time_glued_to_the_day_in_a_meta_tag():
-    extracted = page("", '<meta name="firstpublishedtime" content="2019-06-1508:18:20">')
+@pytest.mark.parametrize("stamp", ["2019-06-1508:18:20", "2019-06-15-23:59:59"])
+def test_a_time_glued_to_the_day_in_a_meta_tag(stamp):
+    extracted = page("", f'<meta name="firstpublishedtime" content="{stamp}">')
     assert (extracted.published_on, extracted.published_source) == (dt.date(2019, 6, 15), "meta")
+
+
+@pytest.mark.parametrize(
+    ("body", "head"),
+    [
+        # a CMS's stamp of when it regenerated the page (中国政府网's others meta)
+        ("", '<meta name="others" content="页面生成时间2023-10-23 11:23:36">'),
+        # a script's data: a log or an ad's timestamp
+        ('<script>var s = {"pvid":"9e95","time":"2019-12-29 22:34:09","ctk":"1"};</script>', ""),
+        # a saved 404 page: the date is a folder of the missing file's path
+        ("<p>The requested URL /d/file/xxgk/2018-07-06/2911f8f4.xlsx was not found on this server.</p>",
+         "<title>404 Not Found</title>"),
+    ],
+)
+def test_no_published_date_from_a_generation_stamp_a_script_or_a_path(body, head):
+    assert page(body, head).published_on is None
+
+
+def test_a_date_shown_without_its_year_takes_the_year_of_a_stamp_of_the_same_day():
+    shown = '<div class="source"><span class="date">发布时间：09-30</span><span class="time">22:46</span><span>某公司</span></div>'
+    stamped = page(shown, '<meta itemprop="dateUpdate" content="2019-09-30 22:46:13">')
+    assert (stamped.published_on, stamped.published_source) == (dt.date(2019, 9, 30), "header")
+    # no stamp of that day: the page does not say which year
+    assert page(shown, '<meta itemprop="dateUpdate" content="2019-12-29 10:00:00">').published_on is None
+    assert page(shown).published_on is None
+
+
+def test_a_date_under_the_title_stays_the_pages_beside_a_list_of_the_same_day():
+    related = "".join(
+        f'<li><a href="/r{n}.html">相关新闻第{n}条标题文字</a><span>2019-05-{17 + n % 2}</span></li>' for n in range(4)
+    )
+    html = (
+        "<html><head><title>京沪高速部分路段封闭施工的公告</title></head><body>"
+        "<div class='article_title'><h2>京沪高速部分路段封闭施工的公告</h2>"
+        "<p class='time'><span>2019-05-17</span><span> · </span><span>城市报道</span></p></div>"
+        f"<div class='content'><p>正文内容，共二十个字以上的一段正文，说明封闭时间。</p></div><ul>{related}</ul></body></html>"
+    )
+    assert extract_page(html.encode(), URL).published_on == dt.date(2019, 5, 17)
 
 
 def test_markup_date_is_a_fallback_but_never_a_link_or_the_body():
