@@ -22,7 +22,7 @@ from parsing.dates import find_dates, last_date, parse_date
 # Bump whenever what extract_page or crawler.attachments.extract_attachment reads changes:
 # a re-crawl then re-reads unchanged pages from their stored bytes instead of copying
 # what an older extractor made of them.
-EXTRACTOR_VERSION = 5
+EXTRACTOR_VERSION = 6
 
 CJK = r"\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
@@ -41,7 +41,8 @@ FIELD_LABELS = (
     "发布单位", "发文字号", "发文号", "文号", "成文日期", "成文时间", "发文日期", "印发日期", "发布日期", "发布时间", "公开日期", "公开时间",
     "生成日期", "生效日期", "实施日期", "施行日期", "废止日期", "失效日期", "有效性", "时效性", "时效", "效力状态", "主题分类", "主题词",
     "体裁分类", "组配分类", "服务对象分类", "信息分类", "内容分类", "信息类别", "文件类型",
-    "公开方式", "公开范围", "公开形式", "公开时限", "信息来源", "文章来源", "来源", "作者", "责任编辑",
+    "公开方式", "公开范围", "公开形式", "公开时限", "信息来源", "文章来源", "稿件来源", "本文来源于", "本文来源", "来源于", "来源",
+    "出处", "作者", "责任编辑",
     "关键词", "信息名称", "标题", "名称", "公告时间", "公告日期", "更新时间", "发稿时间", "上传时间", "日期",
     "时间", "发布", "发布者", "发布人", "编辑", "审核", "录入", "供稿", "所属机构", "所属主题", "文种", "有效性状态", "统一编号", "登记号", "备注", "文章类型",
     "浏览次数", "点击数", "访问量", "字体大小", "字号",
@@ -58,6 +59,7 @@ _LABEL_MARK = re.compile(rf"[【\[]?\s*(?<![\u4e00-\u9fff“‘「『\"'])(?:({_
 _FURNITURE = re.compile(
     r"[【\[]?\s*字[体号]\s*[:：]|[|｜]|\s[\u4e00-\u9fff]{2,6}\s*[:：]"
     r"|(?<![\u4e00-\u9fff])(?:打印|关闭|分享|浏览|阅读|下载|收藏|纠错)(?:本页|窗口|到|次数|量|本文|文章)?(?![\u4e00-\u9fff])"
+    r"|\ue000"  # _VALUE_END
 )
 _LABEL_CELL = re.compile(rf"^\s*({_LABELS})\s*[:：]?\s*$")
 PUBLISHED_FIELDS = (
@@ -66,9 +68,23 @@ PUBLISHED_FIELDS = (
 # an article header that opens with the bare date: 「2021年05月20日 10:20　来源：县自然资源局」
 _LEADING_DATE = re.compile(r"^\s*(\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[-/.]\d{1,2}[-/.]\d{1,2}))")
 # the unit a page names as its own, most specific first
-PUBLISHER_FIELDS = ("发布机构", "发文机关", "发文单位", "发布单位", "公开机构", "责任部门", "信息来源", "文章来源", "来源")
-# firstpublishedtime="2019-06-1508:18": the time written straight after the day
-_GLUED_TIME = re.compile(r"^(\d{4}-\d{1,2}-\d{2})(\d{1,2}:\d{2})")
+SOURCE_LABELS = ("信息来源", "文章来源", "稿件来源", "本文来源于", "本文来源", "来源于", "来源", "出处")
+PUBLISHER_FIELDS = ("发布机构", "发文机关", "发文单位", "发布单位", "公开机构", "责任部门", *SOURCE_LABELS)
+# a source label as a word of its own, at the end of the text read so far: 「| 来源<span>CSDN</span>」
+# writes it without a colon, the element after it being its value
+_SOURCE_BEFORE_ELEMENT = re.compile(
+    rf"(?:^|[\s|｜（(])(?:{'|'.join(sorted(SOURCE_LABELS, key=len, reverse=True))})(\s*[:：])?\s*$"
+)
+# a node whose text may hold a source label written without a colon
+_BARE_SOURCE = re.compile("|".join(SOURCE_LABELS))
+# marks where the element holding a source's value ends (来源: <a>新华社</a> <a>举报</a>): the value ends there
+_VALUE_END = "\ue000"
+# 发布时间：09-30 (or 9月30日): a date shown without its year
+_YEARLESS = re.compile(r"^\s*(\d{1,2})\s*(?:[-/]\s*(\d{2})|月\s*(\d{1,2})\s*日)")
+# a meta tag's content that is a date stamp (2019-09-30 22:46:13), not text that mentions one
+_META_STAMP = re.compile(r"^\d{4}\s*[-/年]")
+# firstpublishedtime="2019-06-1508:18" or "2007-08-20-23:59:59": the time glued to the day
+_GLUED_TIME = re.compile(r"^(\d{4}-\d{1,2}-\d{2})-?(\d{1,2}:\d{2})")
 SIGNED_FIELDS = ("成文日期", "成文时间", "发文日期")
 # meta names (name, property or itemprop) CMSs put the published date in; never a modification date
 PUBDATE_META = (
@@ -80,6 +96,10 @@ PUBDATE_META = (
 _LD_PUBLISHED = re.compile(r'"(?:datePublished|pubDate|publishDate)"\s*:\s*"([^"]{8,40})"')
 # modification dates, which general-purpose date finders fall back to: not when a page was published
 _MODIFIED_MARKUP = re.compile(r"modif|updat|lastmod|revis", re.I)
+# a CMS's stamp of when it rebuilt the page: <meta name="others" content="页面生成时间2023-10-23 11:23:36">
+_GENERATED_STAMP = re.compile(r"生成(?:时间|日期)")
+# a URL or a path written out in the text: /d/file/xxgk/2018-07-06/….xlsx
+_PATH_IN_TEXT = re.compile(r"(?:[a-z][a-z0-9+.-]*://|(?<![\w/])/)[\w.~%-]*(?:/[\w.~%-]*)+", re.I)
 # labels whose value is a name: a date after the name is the header's date, not part of the name
 _NAME_LABELS = frozenset(("作者", "编辑", "责任编辑", "供稿", "录入", "审核", "发布者", "发布人"))
 TITLE_META = ("articletitle",)
@@ -157,7 +177,7 @@ def extract_page(
     entry_dates = {link.list_date for link in links if link.list_date} if _is_list_page(links) else set()
     published, source = published_date(
         meta, fields, field_origin, list_date, text,
-        structured=ld_published, under_title=heading_date(root, title), entry_dates=entry_dates,
+        structured=ld_published, under_title=heading_date(root, title, entry_dates), entry_dates=entry_dates,
     )
     if published is None and not entry_dates:
         published, source = markup_date(html), "markup"
@@ -199,6 +219,7 @@ def _raw_text(element: lxml.html.HtmlElement, source_breaks: bool = True, inline
     """
     parts: list[str] = []
     source = (lambda text: text) if source_breaks else (lambda text: text.replace("\n", " "))
+    source_values: set[lxml.html.HtmlElement] = set()
     walker = etree.iterwalk(element, events=("start", "end", "comment", "pi"))
     for event, node in walker:
         if event in ("comment", "pi"):
@@ -211,15 +232,44 @@ def _raw_text(element: lxml.html.HtmlElement, source_breaks: bool = True, inline
                 continue
             if tag in _BLOCK or tag in _CELL:
                 parts.append("\n" if tag in _BLOCK else " ")
-            elif inline_gaps and _LABEL_MARK.match(node.text_content()):
-                parts.append(" ")
+            elif inline_gaps:
+                _open_inline(node, parts, source_values)
             parts.append(source(node.text or ""))
             continue
+        if node in source_values:
+            parts.append(_VALUE_END)
         if tag in _BLOCK:
             parts.append("\n")
         if node is not element:
             parts.append(source(node.tail or ""))
     return "".join(parts)
+
+
+def _open_inline(node: lxml.html.HtmlElement, parts: list[str], source_values: set) -> None:
+    """Mark where an inline element starts a field: a gap before a label, the end of a source's value.
+
+    An element straight after a source label is the label's value (来源：<a>新华社</a>, 来源<span>CSDN</span>),
+    so the value ends with it, not with the next element's text (<a>举报</a>, a site name, a location).
+    """
+    if _LABEL_MARK.match(node.text_content()):
+        parts.append(" ")
+        return
+    before = _text_end(parts)
+    label = _SOURCE_BEFORE_ELEMENT.search(before)
+    if label and "\n" not in before[label.start() :].strip():
+        if not label.group(1):
+            parts.append("：")
+        source_values.add(node)
+
+
+def _text_end(parts: list[str], length: int = 16) -> str:
+    """The last `length` characters of the text read so far."""
+    tail = ""
+    for part in reversed(parts):
+        tail = part + tail
+        if len(tail) >= length:
+            break
+    return tail[-length:]
 
 
 def extract_meta(root: lxml.html.HtmlElement) -> dict[str, str]:
@@ -388,7 +438,10 @@ def _header_lines(body: lxml.html.HtmlElement):
         if not isinstance(node.tag, str) or node.tag in _SKIP:
             continue
         content = node.text_content()
-        if len(_SPACES.sub("", content)) > 300 or not _LABEL_MARK.search(_SPACES.sub(" ", content)):
+        if len(_SPACES.sub("", content)) > 300:
+            continue
+        content = _SPACES.sub(" ", content)
+        if not (_LABEL_MARK.search(content) or _BARE_SOURCE.search(content)):
             continue
         for raw in _raw_text(node, source_breaks=False, inline_gaps=True).split("\n"):
             line = _SPACES.sub(" ", raw).strip()
@@ -404,7 +457,7 @@ def _label_values(line: str) -> list[tuple[str, str]]:
         value = line[mark.end() : marks[i + 1].start() if i + 1 < len(marks) else len(line)]
         furniture = _FURNITURE.search(value)
         label = (mark.group(1) or mark.group(2)).replace(" ", "")
-        value = value[: furniture.start()] if furniture else value
+        value = _before_unopened_bracket(value[: furniture.start()] if furniture else value)
         if label in _NAME_LABELS or label in PUBLISHER_FIELDS:
             date = next((match for match in find_dates(value) if match.has_year and match.start > 0), None)
             if date:
@@ -412,6 +465,19 @@ def _label_values(line: str) -> list[tuple[str, str]]:
                 value = value[: date.start]
         values.append((label, normalise(value)))
     return values
+
+
+def _before_unopened_bracket(value: str) -> str:
+    """A field written inside brackets ends at the bracket that closes them: 2005年8月25日（来源：上海证券报）."""
+    depth = 0
+    for index, char in enumerate(value):
+        if char in "（(":
+            depth += 1
+        elif char in "）)":
+            if not depth:
+                return value[:index]
+            depth -= 1
+    return value
 
 
 def publisher(fields: dict[str, str]) -> str | None:
@@ -439,11 +505,14 @@ def published_date(
     if stamped:
         # CMSs restamp PubDate whenever they regenerate a page (UCAP writes 页面生成时间 beside it), so a
         # later stamp is the page's rebuild and an earlier date the page labels as its own, its publication
-        shown, shown_source = _shown_date(fields, origin, under_title, entry_dates, ("index", "header"))
+        shown, shown_source = _shown_date(fields, origin, under_title, ("index", "header"))
         return (shown, shown_source) if shown and shown < stamped else (stamped, "meta")
-    shown, shown_source = _shown_date(fields, origin, under_title, entry_dates, ("index", "header", "line"))
+    shown, shown_source = _shown_date(fields, origin, under_title, ("index", "header", "line"))
     if shown:
         return shown, shown_source
+    yearless = _yearless_shown_date(fields, meta)
+    if yearless:
+        return yearless, "header"
     if list_date:
         return list_date, "list"
     for label in SIGNED_FIELDS:
@@ -458,7 +527,6 @@ def _shown_date(
     fields: dict[str, str],
     origin: dict[str, str],
     under_title: dt.date | None,
-    entry_dates: set[dt.date] | frozenset[dt.date],
     origins: tuple[str, ...],
 ) -> tuple[dt.date | None, str | None]:
     """The published date the page shows a reader: in its index table, on a header line, or under its title.
@@ -471,9 +539,26 @@ def _shown_date(
             value = parse_date(fields.get(label, "")) if origin.get(label) == wanted else None
             if value:
                 return value, "index" if wanted == "index" else "header"
-    if under_title and under_title not in entry_dates:
+    if under_title:
+        # heading_date has told the header's date from an entry's
         return under_title, "header"
     return None, None
+
+
+def _yearless_shown_date(fields: dict[str, str], meta: dict[str, str]) -> dt.date | None:
+    """A labelled date shown without its year (发布时间：09-30, as news sites show this year's items).
+
+    Its year is the one a date stamp in the page's meta tags gives the same month and day; with
+    none, the page does not say which year, and no date beats a guessed one.
+    """
+    for label in PUBLISHED_FIELDS:
+        shown = _YEARLESS.match(fields.get(label, ""))
+        if shown is None:
+            continue
+        month, day = int(shown.group(1)), int(shown.group(2) or shown.group(3))
+        stamps = (parse_date(value) for value in meta.values() if _META_STAMP.match(value))
+        return next((stamp for stamp in stamps if stamp and (stamp.month, stamp.day) == (month, day)), None)
+    return None
 
 
 def _linked_data_date(root: lxml.html.HtmlElement) -> dt.date | None:
@@ -486,11 +571,15 @@ def _linked_data_date(root: lxml.html.HtmlElement) -> dt.date | None:
     return None
 
 
-def heading_date(root: lxml.html.HtmlElement, title: str) -> dt.date | None:
+def heading_date(
+    root: lxml.html.HtmlElement, title: str, entry_dates: set[dt.date] | frozenset[dt.date] = frozenset()
+) -> dt.date | None:
     """An unlabelled date opening the line just under the article's heading.
 
     ``<h2>标题</h2><h6><a class="post-date">2019年09月11日</a> 富达传媒 时政新闻</h6>``: the
     header of the article, which a reader takes for its date as readily as a labelled one.
+    On a page of dated entries (`entry_dates`) a line that carries an entry's link is that
+    entry's; one without a link stays the header's, even when an entry of the same day is listed.
     """
     if len(title) < 4:
         return None
@@ -503,7 +592,8 @@ def heading_date(root: lxml.html.HtmlElement, title: str) -> dt.date | None:
                 return None
             line = _line_after(container, title)
             if line is not None:
-                return None if _links_elsewhere(container, line) else _leading_date(line)
+                date = None if _links_elsewhere(container, line) else _leading_date(line)
+                return None if date in entry_dates and _links_within(container, line) else date
             container = container.getparent()
         return None
     return None
@@ -532,6 +622,15 @@ def _links_elsewhere(container: lxml.html.HtmlElement, line: str) -> bool:
     return False
 
 
+def _links_within(container: lxml.html.HtmlElement, line: str) -> bool:
+    """The line holds a link's title (2018-07-23 <a>某通知</a>), a date being no title."""
+    for anchor in container.iter("a"):
+        text = normalise(anchor.text_content())
+        if anchor.get("href") and len(text) >= 6 and text in line and not _LEADING_DATE.match(text):
+            return True
+    return False
+
+
 def _leading_date(line: str) -> dt.date | None:
     found = _LEADING_DATE.match(line)
     if found is None or len(line) > 80:
@@ -548,17 +647,24 @@ def markup_date(html: str) -> dt.date | None:
     """The date general-purpose markup gives (time elements, JSON-LD, date classes), read by htmldate.
 
     Only markup, never a scan of the text: a date in the body or a footer is not the page's,
-    and a link's date is the linked entry's.
+    a link's date is the linked entry's, a script's data ("time":"…") is no date the page shows,
+    a stamp of when the page was generated (页面生成时间) is no publication, and a date inside a
+    path (a 404 page naming the missing file) names a folder.
     """
     from htmldate import find_date
 
     root = parse_html(html)
     for anchor in list(root.iter("a")):
         anchor.drop_tree()
+    for script in root.xpath("//script[not(contains(@type, 'ld+json'))]"):
+        script.drop_tree()
     for node in root.xpath("//meta|//*[@itemprop]"):
         names = " ".join(node.get(key) or "" for key in ("name", "property", "itemprop", "http-equiv"))
-        if _MODIFIED_MARKUP.search(names):
+        if _MODIFIED_MARKUP.search(names) or _GENERATED_STAMP.search(node.get("content") or ""):
             node.drop_tree()
+    for node in root.iter():
+        node.text = _PATH_IN_TEXT.sub(" ", node.text) if node.text else node.text
+        node.tail = _PATH_IN_TEXT.sub(" ", node.tail) if node.tail else node.tail
     found = find_date(root, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
     return dt.date.fromisoformat(found) if found else None
 

@@ -78,6 +78,29 @@ def test_header_lines_give_every_field(header, published, source):
     assert (extracted.published_on, publisher(extracted.fields)) == (published, source)
 
 
+@pytest.mark.parametrize(
+    ("header", "source"),
+    [
+        # the element after the label is the value; the next one's text is not glued on
+        ('<div>2020-02-29 18:34:31　来源: <a href="/s">新华社</a>\n<a href="/j" class="post_jubao">举报</a></div>', "新华社"),
+        ('<div>2024-05-13 09:16　来源: <a href="/m">北青网-北京青年报</a>\n<img src="ip.svg">北京\n&nbsp;<a href="/t">举报</a></div>',
+         "北青网-北京青年报"),
+        ('<div><span>来源：<a href="/c">央视新闻客户端</a>\n</span> <span><a href="/">中国青年网</a></span></div>', "央视新闻客户端"),
+        # the labels real sites use beside 来源, with and without a colon
+        ("<div>来源于：<!-- 文章来源 begin -->东区办事处<!-- 文章来源 end --></div>", "东区办事处"),
+        ("<div>2020-11-23 10:22:14&nbsp;&nbsp;出处：快科技 作者：<a href='/a'>宪瑞</a></div>", "快科技"),
+        ("<p>正文最后一段。</p><p>（本文来源：经济日报 作者：研究员某某）</p>", "经济日报"),
+        ("<div>稿件来源：县融媒体中心</div>", "县融媒体中心"),
+        ('<div>发表于<span>2014-08-24 21:30</span>|\n来源<span class="ago">CSDN</span>|\n作者<span>魏星</span></div>', "CSDN"),
+        ('<div><span class="source">本文来源于<span><a href="/">北京商报</a></span>　<span>2024-05-20 09:47</span></span></div>', "北京商报"),
+        # a field inside brackets ends where they close
+        ("<p>2005年8月25日（来源：上海证券报）</p>", "上海证券报"),
+    ],
+)
+def test_a_source_value_is_the_element_or_words_its_label_names(header, source):
+    assert publisher(page(header).fields) == source
+
+
 def test_an_empty_label_takes_nothing_from_the_next_element():
     extracted = page("<div>信息来源：</div><div>县人民政府办公室关于进一步做好防汛工作的通知。各乡镇：</div>")
     assert publisher(extracted.fields) is None
@@ -99,9 +122,48 @@ def test_index_table_date_beats_the_header_line():
     assert (extracted.published_on, extracted.published_source) == (dt.date(2021, 3, 5), "index")
 
 
-def test_a_time_glued_to_the_day_in_a_meta_tag():
-    extracted = page("", '<meta name="firstpublishedtime" content="2019-06-1508:18:20">')
+@pytest.mark.parametrize("stamp", ["2019-06-1508:18:20", "2019-06-15-23:59:59"])
+def test_a_time_glued_to_the_day_in_a_meta_tag(stamp):
+    extracted = page("", f'<meta name="firstpublishedtime" content="{stamp}">')
     assert (extracted.published_on, extracted.published_source) == (dt.date(2019, 6, 15), "meta")
+
+
+@pytest.mark.parametrize(
+    ("body", "head"),
+    [
+        # a CMS's stamp of when it regenerated the page (中国政府网's others meta)
+        ("", '<meta name="others" content="页面生成时间2023-10-23 11:23:36">'),
+        # a script's data: a log or an ad's timestamp
+        ('<script>var s = {"pvid":"9e95","time":"2019-12-29 22:34:09","ctk":"1"};</script>', ""),
+        # a saved 404 page: the date is a folder of the missing file's path
+        ("<p>The requested URL /d/file/xxgk/2018-07-06/2911f8f4.xlsx was not found on this server.</p>",
+         "<title>404 Not Found</title>"),
+    ],
+)
+def test_no_published_date_from_a_generation_stamp_a_script_or_a_path(body, head):
+    assert page(body, head).published_on is None
+
+
+def test_a_date_shown_without_its_year_takes_the_year_of_a_stamp_of_the_same_day():
+    shown = '<div class="source"><span class="date">发布时间：09-30</span><span class="time">22:46</span><span>某公司</span></div>'
+    stamped = page(shown, '<meta itemprop="dateUpdate" content="2019-09-30 22:46:13">')
+    assert (stamped.published_on, stamped.published_source) == (dt.date(2019, 9, 30), "header")
+    # no stamp of that day: the page does not say which year
+    assert page(shown, '<meta itemprop="dateUpdate" content="2019-12-29 10:00:00">').published_on is None
+    assert page(shown).published_on is None
+
+
+def test_a_date_under_the_title_stays_the_pages_beside_a_list_of_the_same_day():
+    related = "".join(
+        f'<li><a href="/r{n}.html">相关新闻第{n}条标题文字</a><span>2019-05-{17 + n % 2}</span></li>' for n in range(4)
+    )
+    html = (
+        "<html><head><title>京沪高速部分路段封闭施工的公告</title></head><body>"
+        "<div class='article_title'><h2>京沪高速部分路段封闭施工的公告</h2>"
+        "<p class='time'><span>2019-05-17</span><span> · </span><span>城市报道</span></p></div>"
+        f"<div class='content'><p>正文内容，共二十个字以上的一段正文，说明封闭时间。</p></div><ul>{related}</ul></body></html>"
+    )
+    assert extract_page(html.encode(), URL).published_on == dt.date(2019, 5, 17)
 
 
 def test_markup_date_is_a_fallback_but_never_a_link_or_the_body():
