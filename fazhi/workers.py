@@ -41,16 +41,15 @@ from kombu.exceptions import OperationalError
 from county.config import Config, ConfigError
 from county.deployment import County, Deployment
 from crawler.signals import STOP_SIGNALS, Interrupted, raise_on_stop_signals
-from fazhi.city import county_store, run_county
+from fazhi.city import BAD_INPUT, BUSY, FAILED, INCOMPLETE, OK, county_store, run_county, worst_status
 from fazhi.jobs import JobError, incomplete_reason
 from storage.db import StoreError
 from storage.locks import Busy
 
 logger = logging.getLogger("fazhi.workers")
 
-EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_INCOMPLETE, EXIT_BUSY = 0, 1, 2, 3, 4
-# which county outcome `fazhi enqueue --wait` reports when they differ: the least usable night
-SEVERITY = {EXIT_OK: 0, EXIT_BUSY: 1, EXIT_INCOMPLETE: 2, EXIT_FAILED: 3, EXIT_CONFIG: 4}
+# `fazhi enqueue --wait` ends as `fazhi run --deployment` does: with the worst county's status
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_INCOMPLETE, EXIT_BUSY = OK, FAILED, BAD_INPUT, INCOMPLETE, BUSY
 # kombu's Redis transport: delivered, unacknowledged messages, scored by delivery time
 UNACKED_INDEX = "unacked_index"
 
@@ -157,10 +156,6 @@ def enqueue_night(deployment: Deployment, counties: tuple[County, ...], as_of: d
         return chord(header)(rollup_job.s(as_of.isoformat(), str(out_root)))
     except OperationalError as error:
         raise ConfigError(f"无法连接任务队列 {deployment.settings.broker}：{' '.join(str(error).split())}") from None
-
-
-def worst_status(statuses: list[int]) -> int:
-    return max(statuses, key=SEVERITY.__getitem__, default=EXIT_OK)
 
 
 def start_worker(deployment: Deployment, concurrency: int, loglevel: str = "INFO") -> None:
