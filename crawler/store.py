@@ -79,12 +79,15 @@ def create_tables(engine: Engine) -> None:
     CrawlBase.metadata.create_all(engine)
 
 
+def _earlier_runs(run_id: int, newest: int):
+    """The ids of the same county's ``newest`` last runs before ``run_id`` whose crawl went through, newest first."""
+    county = select(Run.county).where(Run.id == run_id).scalar_subquery()
+    return select(Run.id).where(Run.county == county, Run.id < run_id, Run.status.in_(_THROUGH)).order_by(Run.id.desc()).limit(newest)
+
+
 def previous_run(session: Session, run_id: int) -> int | None:
     """The same county's last run before ``run_id`` whose crawl went through."""
-    county = select(Run.county).where(Run.id == run_id).scalar_subquery()
-    return session.scalars(
-        select(Run.id).where(Run.county == county, Run.id < run_id, Run.status.in_(_THROUGH)).order_by(Run.id.desc()).limit(1)
-    ).first()
+    return session.scalars(_earlier_runs(run_id, 1)).first()
 
 
 def previous_documents(session: Session, previous: int | None) -> dict[str, Previous]:
@@ -108,10 +111,7 @@ def previous_documents(session: Session, previous: int | None) -> dict[str, Prev
 def changed_lately(session: Session, run_id: int, runs: int) -> set[str]:
     """URLs whose content differed between any two of the last ``runs`` + 1 runs before ``run_id``,
     or that appeared after the oldest of them: pages an editor is working on."""
-    county = select(Run.county).where(Run.id == run_id).scalar_subquery()
-    window = session.scalars(
-        select(Run.id).where(Run.county == county, Run.id < run_id, Run.status.in_(_THROUGH)).order_by(Run.id.desc()).limit(runs + 1)
-    ).all()
+    window = session.scalars(_earlier_runs(run_id, runs + 1)).all()
     if len(window) < 2:
         return set()
     rows = session.execute(
