@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from crawler.schedule import EVIDENCE, FIX
 from crawler.urls import Scope
 from parsing.urls import canonical_url
+from storage.db import previous_checked_run
 from storage.models import Finding, Run
 from storage.review import open_fix_urls
 
@@ -29,27 +30,25 @@ log = logging.getLogger(__name__)
 def wanted_urls(session: Session, run_id: int, scope: Scope) -> dict[str, str]:
     """URL → FIX or EVIDENCE, fixes first."""
     wanted: dict[str, str] = {}
-    county = session.scalars(select(Run.county).where(Run.id == run_id)).one()
-    for url in open_fix_urls(session, county):
+    run = session.get(Run, run_id)
+    for url in open_fix_urls(session, run.county):
         canonical = _canonical(url)
         if canonical is None or not scope.in_scope(canonical):
             log.warning("已整改网址 %s 不在抓取范围（crawl.allowed_domains 及起始网址的端口）之内，未抓取", url)
             continue
         wanted.setdefault(canonical, FIX)
-    for url in evidence_urls(session, run_id, county):
+    for url in evidence_urls(session, run):
         wanted.setdefault(url, EVIDENCE)
     return wanted
 
 
-def evidence_urls(session: Session, run_id: int, county: str) -> list[str]:
-    """Every evidence URL of the county's newest run judged before ``run_id``."""
-    judged = session.scalars(
-        select(Run.id).where(Run.county == county, Run.id < run_id, Run.status == "checked").order_by(Run.id.desc()).limit(1)
-    ).first()
+def evidence_urls(session: Session, run: Run) -> list[str]:
+    """Every evidence URL of the county's newest run judged before ``run``."""
+    judged = previous_checked_run(session, run)
     if judged is None:
         return []
     urls: dict[str, None] = {}
-    for evidence in session.scalars(select(Finding.evidence).where(Finding.run_id == judged)):
+    for evidence in session.scalars(select(Finding.evidence).where(Finding.run_id == judged.id)):
         for item in evidence or ():
             url = _canonical(item.get("url")) if isinstance(item, dict) else None
             if url is not None:
