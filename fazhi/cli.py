@@ -260,6 +260,8 @@ def _enqueue(args) -> int:
 
 def _night_status(night) -> int:
     """The worst county's exit status, after the roll-up; a failed roll-up counts as a failed county."""
+    from fazhi.city import worst_status
+
     workers = _workers()
     night.get(propagate=False)
     outcomes = [job.result for job in night.parent.results if isinstance(job.result, dict)]
@@ -275,7 +277,7 @@ def _night_status(night) -> int:
         statuses.append(workers.EXIT_FAILED)
     else:
         print(night.result["rollup"])
-    return workers.worst_status(statuses)
+    return worst_status(statuses)
 
 
 def _workers():

@@ -41,7 +41,7 @@ from kombu.exceptions import OperationalError
 from county.config import Config, ConfigError
 from county.deployment import County, Deployment
 from crawler.signals import STOP_SIGNALS, Interrupted, raise_on_stop_signals
-from fazhi.city import BAD_INPUT, BUSY, FAILED, INCOMPLETE, OK, county_store, run_county, worst_status
+from fazhi.city import BAD_INPUT, BUSY, FAILED, INCOMPLETE, OK, county_store, run_county
 from fazhi.jobs import JobError, incomplete_reason
 from storage.db import StoreError
 from storage.locks import Busy

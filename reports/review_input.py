@@ -61,13 +61,7 @@ def require_reason(action: str, reason: str) -> str:
 
 
 def expiry(text: str, today: dt.date) -> dt.date:
-    try:
-        expires = dt.date.fromisoformat(_padded(text.strip()))
-    except ValueError:
-        raise InputError("“豁免”须填写截止日期（YYYY-MM-DD）") from None
-    if expires < today:
-        raise InputError(f"豁免截止日期 {expires} 已过")
-    return expires
+    return _day_to_come(text, today, "“豁免”须填写截止日期（YYYY-MM-DD）", "豁免截止日期 {} 已过")
 
 
 def due_in_workdays(text: str, today: dt.date) -> dt.date:
@@ -78,13 +72,17 @@ def due_in_workdays(text: str, today: dt.date) -> dt.date:
 
 
 def due_on_day(text: str, today: dt.date) -> dt.date:
+    return _day_to_come(text, today, "整改期限须写成 YYYY-MM-DD", "整改期限 {} 已过")
+
+
+def _day_to_come(text: str, today: dt.date, unreadable: str, past: str) -> dt.date:
     try:
-        due = dt.date.fromisoformat(_padded(text.strip()))
+        day = dt.date.fromisoformat(_padded(text.strip()))
     except ValueError:
-        raise InputError("整改期限须写成 YYYY-MM-DD") from None
-    if due < today:
-        raise InputError(f"整改期限 {due} 已过")
-    return due
+        raise InputError(unreadable) from None
+    if day < today:
+        raise InputError(past.format(day))
+    return day
 
 
 def fix_url(url: str, domains: tuple[str, ...]) -> str:
